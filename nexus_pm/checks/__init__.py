@@ -1,0 +1,1 @@
+"""Executable prevention checks: rules that enforce the lessons of incidents."""

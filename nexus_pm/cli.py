@@ -1,0 +1,133 @@
+"""The `nexus-pm` command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from .errors import NexusError, display_path
+from .loader import MAX_BYTES, collect, load_records
+
+app = typer.Typer(
+    help="Postmortems as code: validate incident records and build the site.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+Paths = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Record files or folders. Default: incidents/.", show_default=False),
+]
+MaxBytes = Annotated[int, typer.Option(help="Largest record file accepted, in bytes.", min=1)]
+ConfigFile = Annotated[
+    Path, typer.Option("--config-file", "-f", help="The MkDocs configuration.", dir_okay=False)
+]
+
+
+def err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def fail(error: NexusError) -> NoReturn:
+    for problem in error.problems:
+        err(str(problem))
+    if error.message:
+        err(error.message)
+    if error.problems:
+        files = len({p.path for p in error.problems})
+        count = len(error.problems)
+        err(f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}")
+    raise typer.Exit(1)
+
+
+def _existing(paths: list[Path] | None) -> list[Path]:
+    chosen = paths or [Path("incidents")]
+    for path in chosen:
+        if not path.exists() and not path.is_symlink():
+            raise typer.BadParameter(f"{display_path(path)} does not exist", param_hint="PATHS")
+    return chosen
+
+
+@app.command()
+def validate(
+    paths: Paths = None,
+    max_bytes: MaxBytes = MAX_BYTES,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Name skipped files.")] = False,
+) -> None:
+    """Check records against the schema; print every problem as path:line: field: message."""
+    chosen = _existing(paths)
+    if verbose:
+        for skipped in collect(chosen)[1]:
+            err(f"{display_path(skipped)}: skipped: not a .yaml or .yml file")
+    try:
+        records = load_records(chosen, max_bytes=max_bytes)
+    except NexusError as exc:
+        fail(exc)
+    typer.echo(f"{len(records)} record{'s' if len(records) != 1 else ''} valid")
+
+
+@app.command()
+def build(
+    config_file: ConfigFile = Path("mkdocs.yml"),
+    site_dir: Annotated[Path, typer.Option(help="Where the site goes.")] = Path("site"),
+) -> None:
+    """Build the site strictly; the previous site is replaced only if the build succeeds."""
+    from .site import build_site
+
+    try:
+        build_site(config_file, site_dir)
+    except NexusError as exc:
+        fail(exc)
+    err(f"site built in {display_path(site_dir)}/")
+
+
+@app.command()
+def serve(
+    config_file: ConfigFile = Path("mkdocs.yml"),
+    dev_addr: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1:8000",
+) -> None:
+    """Preview the site with live reload; edits to records and templates rebuild it."""
+    from .site import serve_site
+
+    try:
+        serve_site(config_file, dev_addr)
+    except NexusError as exc:
+        fail(exc)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option(help="Exit 1 if OUTPUT differs from the generated schema.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema (draft-07) generated from the models."""
+    from .reference import json_schema_text
+
+    text = json_schema_text()
+    if output is None:
+        if check:
+            raise typer.BadParameter("--check needs --output", param_hint="--check")
+        sys.stdout.write(text)
+        return
+    if check:
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        if current != text:
+            err(f"{display_path(output)}:1: schema: stale; run nexus-pm schema -o {output}")
+            raise typer.Exit(1)
+        return
+    from .site import write_atomic
+
+    write_atomic(output, text)
+    err(f"wrote {display_path(output)}")
+
+
+def main() -> None:
+    app()

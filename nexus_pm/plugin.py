@@ -1,0 +1,108 @@
+"""The `nexus-pm` MkDocs plugin: incident records become pages, in memory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .errors import NexusError
+from .loader import MAX_BYTES, Record, load_records
+from .reference import reference_page
+from .render import Renderer, page_uri
+
+log = logging.getLogger("mkdocs.plugins.nexus-pm")
+
+
+class RecordsError(PluginError):
+    """Invalid records stop the build; the problems travel along for the CLI to print."""
+
+    def __init__(self, error: NexusError) -> None:
+        self.error = error
+        super().__init__(f"nexus-pm: invalid incident records:\n{error}")
+
+
+class PluginConfig(Config):
+    """Options for the `nexus-pm` plugin in `mkdocs.yml`."""
+
+    incidents_dir = opt.Type(str, default="incidents")
+    """Folder of incident records, relative to `mkdocs.yml`."""
+    templates_dir = opt.Type(str, default="templates")
+    """Folder of Jinja2 templates, relative to `mkdocs.yml`."""
+    max_bytes = opt.Type(int, default=MAX_BYTES)
+    """Largest record file accepted, in bytes."""
+
+
+class NexusPlugin(BasePlugin[PluginConfig]):
+    """Validates `incidents/*.yaml` and adds a page per incident, group and checklist."""
+
+    def __init__(self) -> None:
+        self.records: list[Record] = []
+        self._edit_paths: dict[str, str] = {}
+
+    def _dir(self, config: MkDocsConfig, value: str) -> Path:
+        return (Path(config.config_file_path).parent / value).resolve()
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        incidents = self._dir(config, self.config.incidents_dir)
+        templates = self._dir(config, self.config.templates_dir)
+        if not incidents.is_dir():
+            raise PluginError(f"nexus-pm: incidents_dir {incidents} is not a folder")
+        try:
+            self.records = load_records([incidents], max_bytes=self.config.max_bytes)
+        except NexusError as exc:
+            raise RecordsError(exc) from None
+        pages = Renderer(templates).site(self.records)
+        pages["reference/schema.md"] = reference_page()
+        self._edit_paths = {}
+        for record in self.records:
+            edit_path = _edit_path(record.path, config)
+            if edit_path:
+                self._edit_paths[page_uri(record.incident)] = edit_path
+        for uri, content in pages.items():
+            if files.get_file_from_path(uri) is not None:
+                raise PluginError(f"nexus-pm: generated page {uri} clashes with a file in docs/")
+            files.append(File.generated(config, uri, content=content))
+        log.debug("nexus-pm: %d incidents, %d generated pages", len(self.records), len(pages))
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        edit_path = self._edit_paths.get(page.file.src_uri)
+        if edit_path is not None and config.repo_url and config.edit_uri:
+            page.edit_url = _join(config.repo_url, config.edit_uri, edit_path)
+        return markdown
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        for value in (self.config.incidents_dir, self.config.templates_dir):
+            server.watch(str(self._dir(config, value)))
+        return server
+
+
+def _edit_path(path: Path, config: MkDocsConfig) -> str | None:
+    """The record's path relative to `docs_dir`, which is what `edit_uri` points into."""
+    root = Path(config.config_file_path).parent.resolve()
+    try:
+        source = path.resolve().relative_to(root)
+        up = len(Path(config.docs_dir).resolve().relative_to(root).parts)
+    except ValueError:
+        return None
+    return "../" * up + source.as_posix()
+
+
+def _join(repo_url: str, edit_uri: str, path: str) -> str:
+    base = repo_url.rstrip("/") + "/" + edit_uri.lstrip("/")
+    return urljoin(base if base.endswith("/") else base + "/", path)

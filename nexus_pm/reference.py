@@ -1,0 +1,112 @@
+"""The JSON Schema and the schema reference page, both generated from the models."""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+from .models import Incident
+
+SCHEMA_ID = "https://nexus-pm.dev/schemas/incident.schema.json"
+
+
+def json_schema() -> dict[str, Any]:
+    """The record schema as JSON Schema draft-07, which YAML editor plugins understand."""
+    schema = Incident.model_json_schema(ref_template="#/definitions/{model}")
+    definitions = schema.pop("$defs", {})
+    ordered: dict[str, Any] = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": SCHEMA_ID,
+    }
+    ordered.update(schema)
+    if definitions:
+        ordered["definitions"] = dict(sorted(definitions.items()))
+    return ordered
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def reference_page() -> str:
+    """Markdown for the schema reference: one table per model, top-level first."""
+    lines = [
+        "# Record schema",
+        "",
+        "Every incident is one YAML file in `incidents/`. This page is generated from the",
+        "Pydantic models in `nexus_pm/models.py`, which are the only definition of a record;",
+        "the same models produce `schemas/incident.schema.json` for editor completion.",
+        "Unknown keys are errors.",
+        "",
+    ]
+    for model in _models(Incident):
+        lines += [f"## {model.__name__}", "", _doc(model), ""]
+        lines += ["| Field | Type | Required | Description |", "| --- | --- | --- | --- |"]
+        for name, info in model.model_fields.items():
+            required = "yes" if info.is_required() else _default(info.default, info.default_factory)
+            described = (info.description or "").replace("|", "\\|")
+            lines.append(f"| `{name}` | {_type(info.annotation)} | {required} | {described} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _doc(model: type[BaseModel]) -> str:
+    return (model.__doc__ or "").strip().splitlines()[0]
+
+
+def _default(default: Any, factory: Any) -> str:
+    if factory is not None:
+        return "no"
+    if default is None or default is PydanticUndefined:
+        return "no"
+    value = default.value if isinstance(default, Enum) else default
+    return f"no (default `{value}`)"
+
+
+def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
+    seen: list[type[BaseModel]] = []
+
+    def visit(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.append(model)
+        for info in model.model_fields.values():
+            for inner in _inner_types(info.annotation):
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    visit(inner)
+
+    visit(root)
+    return seen
+
+
+def _inner_types(annotation: Any) -> list[Any]:
+    args = typing.get_args(annotation)
+    if not args:
+        return [annotation]
+    return [t for arg in args for t in _inner_types(arg)]
+
+
+def _type(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _type(args[0])
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type(a) for a in args if a is not type(None))
+    if origin is list:
+        return f"list of {_type(args[0])}"
+    if origin is typing.Literal:
+        return " \\| ".join(f"`{a}`" for a in args)
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return " \\| ".join(f"`{m.value}`" for m in annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
+    return {"str": "text", "float": "number", "int": "integer", "bool": "boolean"}.get(
+        getattr(annotation, "__name__", str(annotation)), getattr(annotation, "__name__", "any")
+    )

@@ -1,0 +1,187 @@
+"""Render records into Markdown pages through the Jinja2 templates in `templates/`."""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import display_path
+from .loader import Record
+from .models import SEVERITY_MEANING, Incident, Severity
+
+# Characters that Markdown, its extensions (attr_list, emoji, tables, smarty)
+# or HTML could read as syntax. Writing them as numeric character references
+# makes them plain text whatever extension sees them.
+_SPECIAL = "\\`*_{}[]()#+-.!|<>&:~^=$\"'@%"
+_ESCAPES = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
+_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_LANGUAGE = re.compile(r"^[a-z0-9+#-]{1,30}$")
+
+
+def escape(value: object) -> str:
+    """Plain text, safe in a Markdown paragraph, list item, heading or table cell."""
+    text = str(value)
+    out = []
+    for line in text.split("\n"):
+        out.append(line.strip().translate(_ESCAPES))
+    return "\n".join(out)
+
+
+def inline(value: object) -> str:
+    """Like `escape`, but `backtick spans` become code, as authors expect."""
+    text = str(value)
+    parts: list[str] = []
+    pos = 0
+    for match in _CODE_SPAN.finditer(text):
+        parts.append(escape(text[pos : match.start()]))
+        # The <code> element is raw inline HTML, and Python-Markdown still runs
+        # inline patterns inside it, so its text is escaped like any other.
+        code = match.group(2).strip().replace("\n", " ")
+        parts.append("<code>" + code.translate(_ESCAPES) + "</code>")
+        pos = match.end()
+    parts.append(escape(text[pos:]))
+    return "".join(parts)
+
+
+def one(value: object) -> str:
+    """Inline text on a single line, for headings and list items."""
+    return " ".join(inline(value).split("\n"))
+
+
+def cell(value: object) -> str:
+    """Text for one table cell: one line, pipes escaped."""
+    return inline(value).replace("\n", "<br>")
+
+
+def fence(code: str, language: str = "text", title: str | None = None) -> str:
+    """A fenced code block whose fence no line of `code` can close."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    lang = language if _LANGUAGE.match(language) else "text"
+    head = f"{ticks}{lang}"
+    if title:
+        head += f' title="{html.escape(title, quote=True)}"'
+    return f"{head}\n{code.rstrip(chr(10))}\n{ticks}"
+
+
+def slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x"
+
+
+@dataclass
+class Group:
+    """Incidents that share a service, tag or severity."""
+
+    kind: str
+    name: str
+    records: list[Record] = field(default_factory=list)
+
+    @property
+    def uri(self) -> str:
+        return f"{self.kind}/{self.name.lower()}.md"
+
+
+@dataclass
+class ChecklistEntry:
+    """One de-duplicated prevention item and the incidents it came from."""
+
+    text: str
+    checks: list[str]
+    records: list[Record]
+
+
+def page_uri(incident: Incident) -> str:
+    return f"incidents/{incident.id.lower()}.md"
+
+
+class Renderer:
+    """Holds the template environment and turns records into pages."""
+
+    def __init__(self, templates_dir: Path, *, edit_base: str = "") -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            undefined=jinja2.StrictUndefined,
+            # Output is Markdown, not HTML: escaping is done by the filters below.
+            autoescape=False,  # noqa: S701
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            t=inline, one=one, text=escape, cell=cell, fence=fence, slug=slug, tojson=json.dumps
+        )
+        self.env.globals.update(SEVERITY_MEANING=SEVERITY_MEANING, page_uri=page_uri)
+        self.edit_base = edit_base
+
+    def _render(self, template: str, uri: str, **context: Any) -> str:
+        def link(target: str) -> str:
+            return posixpath.relpath(target, posixpath.dirname(uri) or ".")
+
+        return self.env.get_template(template).render(link=link, uri=uri, **context)
+
+    def incident(self, record: Record, by_id: dict[str, Record]) -> str:
+        return self._render(
+            "incident.md.j2",
+            page_uri(record.incident),
+            r=record,
+            i=record.incident,
+            source=display_path(record.path),
+            related=[by_id[x] for x in record.incident.related if x in by_id],
+        )
+
+    def site(self, records: Sequence[Record]) -> dict[str, str]:
+        """Every generated page, keyed by its path in the docs tree."""
+        by_id = {r.incident.id: r for r in records}
+        pages = {page_uri(r.incident): self.incident(r, by_id) for r in records}
+        groups = self.groups(records)
+        for kind, members in groups.items():
+            for group in members:
+                pages[group.uri] = self._render("group.md.j2", group.uri, group=group)
+            uri = f"{kind}/index.md"
+            pages[uri] = self._render("groups.md.j2", uri, kind=kind, groups=members)
+        pages["incidents/index.md"] = self._render(
+            "index.md.j2", "incidents/index.md", records=records
+        )
+        pages["checklist.md"] = self._render(
+            "checklist.md.j2", "checklist.md", entries=checklist(records)
+        )
+        return dict(sorted(pages.items()))
+
+    @staticmethod
+    def groups(records: Iterable[Record]) -> dict[str, list[Group]]:
+        found: dict[str, dict[str, Group]] = defaultdict(dict)
+        for record in records:
+            i = record.incident
+            keys = [("services", s) for s in i.services] + [("tags", t) for t in i.tags]
+            keys.append(("severity", i.severity.value))
+            for kind, name in keys:
+                found[kind].setdefault(name, Group(kind, name)).records.append(record)
+        for severity in Severity:
+            found["severity"].setdefault(severity.value, Group("severity", severity.value))
+        return {
+            kind: sorted(found[kind].values(), key=lambda g: g.name)
+            for kind in ("services", "tags", "severity")
+        }
+
+
+def checklist(records: Iterable[Record]) -> list[ChecklistEntry]:
+    """Every incident's checklist items, merged where the text is the same."""
+    merged: dict[str, ChecklistEntry] = {}
+    for record in records:
+        for item in record.incident.prevention.checklist:
+            key = " ".join(item.text.casefold().split())
+            entry = merged.setdefault(key, ChecklistEntry(item.text, [], []))
+            if item.check and item.check not in entry.checks:
+                entry.checks.append(item.check)
+            if record not in entry.records:
+                entry.records.append(record)
+    return sorted(merged.values(), key=lambda e: e.text.casefold())
