@@ -14,10 +14,15 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import NexusError, Problem, display_path
-from .models import Incident
+from .models import ID_PATTERN, RULE_PATTERN, SLUG_PATTERN, Incident
 
 MAX_BYTES = 1024 * 1024
 SUFFIXES = (".yaml", ".yml")
+PATTERN_HELP = {
+    ID_PATTERN: "must look like INC-0001: INC- and 4 to 6 digits",
+    SLUG_PATTERN: "must be a slug: lowercase letters, digits, '.', '_' or '-', at most 63",
+    RULE_PATTERN: "must be a rule id such as dockerfile/pip-user-install",
+}
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -32,7 +37,13 @@ class _SafeLoader(_Loader):  # type: ignore[misc,valid-type]
             raise yaml.constructor.ConstructorError(
                 None, None, "anchors and aliases are not supported in records", node.start_mark
             )
-        return super().construct_object(node, deep=deep)
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, OverflowError) as exc:
+            # Explicit tags such as `!!int abc` fail inside PyYAML's constructors.
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {node.value!r} as {node.tag}: {exc}", node.start_mark
+            ) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[tuple[str, str], int] = {}
@@ -51,6 +62,14 @@ class _SafeLoader(_Loader):  # type: ignore[misc,valid-type]
                 )
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+# Dates stay strings until the schema reads them, so that a bad date is reported
+# against its field, with the schema's message, instead of failing inside YAML.
+_SafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass(frozen=True)
@@ -214,6 +233,9 @@ def _problems(exc: ValidationError, text: str, shown: str) -> list[Problem]:
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown field" + _suggest(loc)
+        elif error["type"] == "string_pattern_mismatch":
+            pattern = (error.get("ctx") or {}).get("pattern", "")
+            message = PATTERN_HELP.get(pattern, message) + f" (got {error['input']!r})"
         elif error["type"] not in ("missing",) and _is_short_scalar(error.get("input")):
             message += f" (got {error['input']!r})"
         problems.append(Problem(shown, locate(text, loc), _field(loc), message))

@@ -13,17 +13,11 @@ from pydantic_core import PydanticUndefined
 
 from .models import Incident
 
-SCHEMA_ID = "https://nexus-pm.dev/schemas/incident.schema.json"
-
-
 def json_schema() -> dict[str, Any]:
     """The record schema as JSON Schema draft-07, which YAML editor plugins understand."""
     schema = Incident.model_json_schema(ref_template="#/definitions/{model}")
     definitions = schema.pop("$defs", {})
-    ordered: dict[str, Any] = {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": SCHEMA_ID,
-    }
+    ordered: dict[str, Any] = {"$schema": "http://json-schema.org/draft-07/schema#"}
     ordered.update(schema)
     if definitions:
         ordered["definitions"] = dict(sorted(definitions.items()))

@@ -1,0 +1,54 @@
+"""Shared fixtures: the repo's own files, throwaway project copies, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from nexus_pm.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "incidents" / "2025-11-09-voice-service-no-module-named-uvicorn.yaml"
+PROJECT_PARTS = ("mkdocs.yml", "docs", "templates", "incidents", "schemas")
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the site's sources in tmp_path, made the working directory."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, root / part, ignore=shutil.ignore_patterns("evidence"))
+        else:
+            shutil.copy2(src, root / part)
+    monkeypatch.chdir(root)
+    return root
+
+
+CliInvoke = Callable[..., Result]
+
+
+@pytest.fixture
+def cli_invoke() -> CliInvoke:
+    """Run the CLI in-process and assert its exit code."""
+    runner = CliRunner()
+
+    def invoke(*args: str, exit_code: int = 0, input: str | None = None) -> Result:
+        result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        assert result.exit_code == exit_code, (result.exit_code, result.output)
+        assert "Traceback" not in result.output
+        return result
+
+    return invoke
