@@ -18,22 +18,20 @@ from .errors import display_path
 from .loader import Record
 from .models import SEVERITY_MEANING, Incident, Severity
 
-# Characters that Markdown, its extensions (attr_list, emoji, tables, smarty)
-# or HTML could read as syntax. Writing them as numeric character references
-# makes them plain text whatever extension sees them.
-_SPECIAL = "\\`*_{}[]()#+-.!|<>&:~^=$\"'@%"
+# Characters that Markdown, its extensions (attr_list, emoji, tables, arithmatex)
+# or HTML could read as syntax anywhere in a line. Writing them as numeric
+# character references makes them plain text whatever extension sees them.
+_SPECIAL = "\\`*_{}[]()#!|<>&:~^$"
 _ESCAPES = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
+# These only mean something at the start of a line: lists, rules, setext headings.
+_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _LANGUAGE = re.compile(r"^[a-z0-9+#-]{1,30}$")
 
 
 def escape(value: object) -> str:
     """Plain text, safe in a Markdown paragraph, list item, heading or table cell."""
-    text = str(value)
-    out = []
-    for line in text.split("\n"):
-        out.append(line.strip().translate(_ESCAPES))
-    return "\n".join(out)
+    return _unindent(str(value).translate(_ESCAPES))
 
 
 def inline(value: object) -> str:
@@ -42,14 +40,24 @@ def inline(value: object) -> str:
     parts: list[str] = []
     pos = 0
     for match in _CODE_SPAN.finditer(text):
-        parts.append(escape(text[pos : match.start()]))
+        parts.append(text[pos : match.start()].translate(_ESCAPES))
         # The <code> element is raw inline HTML, and Python-Markdown still runs
         # inline patterns inside it, so its text is escaped like any other.
         code = match.group(2).strip().replace("\n", " ")
         parts.append("<code>" + code.translate(_ESCAPES) + "</code>")
         pos = match.end()
-    parts.append(escape(text[pos:]))
-    return "".join(parts)
+    parts.append(text[pos:].translate(_ESCAPES))
+    return _unindent("".join(parts))
+
+
+def _unindent(text: str) -> str:
+    # Leading spaces would turn a line into an indented code block.
+    lines = (line.strip() for line in text.split("\n"))
+    return "\n".join(_LINE_START.sub(_entity, line) for line in lines)
+
+
+def _entity(match: re.Match[str]) -> str:
+    return "".join(f"&#{ord(c)};" for c in match.group(0))
 
 
 def one(value: object) -> str:

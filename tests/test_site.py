@@ -1,0 +1,132 @@
+"""A real strict MkDocs build of the repo's records: pages, search index and every seed fact."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from nexus_pm.site import build_site
+
+from .conftest import PROJECT_PARTS, ROOT
+
+FACTS = Path(__file__).parent / "golden" / "seed_facts.txt"
+
+
+class _Text(HTMLParser):
+    """Visible text of a page, and the checkboxes in it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[str] = []
+        self.checkboxes = 0
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        found = dict(attrs)
+        # Task-list boxes are disabled; Material's own toggles are not.
+        if tag == "input" and found.get("type") == "checkbox" and "disabled" in found:
+            self.checkboxes += 1
+        if tag in ("td", "th", "li", "p", "br", "div", "h1", "h2", "h3", "pre", "tr"):
+            self.chunks.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.chunks.append(data)
+
+    def text(self) -> str:
+        return " ".join("".join(self.chunks).split())
+
+
+def parse(path: Path) -> _Text:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, root / part)
+        else:
+            shutil.copy2(src, root / part)
+    build_site(root / "mkdocs.yml", root / "site")
+    return root / "site"
+
+
+def test_expected_pages_exist(site: Path) -> None:
+    for page in (
+        "index.html",
+        "incidents/index.html",
+        "incidents/inc-0001/index.html",
+        "checklist/index.html",
+        "services/voice-service/index.html",
+        "tags/docker/index.html",
+        "severity/sev2/index.html",
+        "reference/schema/index.html",
+        "writing/index.html",
+    ):
+        assert (site / page).is_file(), page
+
+
+def test_every_seed_fact_is_on_the_incident_page(site: Path) -> None:
+    text = parse(site / "incidents/inc-0001/index.html").text()
+    facts = [
+        " ".join(line.split())
+        for line in FACTS.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    missing = [fact for fact in facts if fact not in text]
+    assert not missing, missing
+
+
+def test_search_index_finds_the_error(site: Path) -> None:
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    hits = {doc["location"].split("#")[0] for doc in index["docs"] if "No module named uvicorn" in doc["text"]}
+    assert "incidents/inc-0001/" in hits
+    # Group pages repeat titles only; keeping them out keeps the index small.
+    assert not any(loc.startswith(("tags/", "services/", "severity/")) for loc in hits)
+
+
+def test_checklists_render_as_checkboxes(site: Path) -> None:
+    incident = parse(site / "incidents/inc-0001/index.html")
+    # 5 prevention items and 9 action items.
+    assert incident.checkboxes == 14
+    combined = parse(site / "checklist/index.html")
+    assert combined.checkboxes == 5
+    assert "Install packages system-wide (no --user)" in combined.text()
+
+
+def test_index_lists_the_incident_with_its_facets(site: Path) -> None:
+    text = parse(site / "incidents/index.html").text()
+    assert re.search(r"2025-11-09 INC-0001: Voice service down: No module named uvicorn SEV2 resolved voice-service", text)
+
+
+def test_edit_link_points_at_the_record(site: Path) -> None:
+    html = (site / "incidents/inc-0001/index.html").read_text(encoding="utf-8")
+    assert "edit/main/incidents/2025-11-09-voice-service-no-module-named-uvicorn.yaml" in html
+
+
+def test_incident_is_not_in_the_nav(site: Path) -> None:
+    # Incidents are reached through index pages; a nav entry each would bloat every page.
+    html = (site / "writing/index.html").read_text(encoding="utf-8")
+    assert "inc-0001" not in html
+
+
+def test_schema_reference_lists_every_model(site: Path) -> None:
+    text = parse(site / "reference/schema/index.html").text()
+    for name in ("Incident", "Symptom", "RootCause", "ChecklistItem", "ActionItem", "TimeMetrics"):
+        assert name in text
