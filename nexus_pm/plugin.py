@@ -49,19 +49,29 @@ class NexusPlugin(BasePlugin[PluginConfig]):
     def __init__(self) -> None:
         self.records: list[Record] = []
         self._edit_paths: dict[str, str] = {}
+        self._preloaded = False
+
+    def load(self, config: MkDocsConfig) -> list[Record]:
+        """Validate the records now, so a caller can report problems before MkDocs starts."""
+        incidents = self._dir(config, self.config.incidents_dir)
+        if not incidents.is_dir():
+            raise NexusError(message=f"nexus-pm: incidents_dir {incidents} is not a folder")
+        self.records = load_records([incidents], max_bytes=self.config.max_bytes)
+        self._preloaded = True
+        return self.records
 
     def _dir(self, config: MkDocsConfig, value: str) -> Path:
         return (Path(config.config_file_path).parent / value).resolve()
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        incidents = self._dir(config, self.config.incidents_dir)
         templates = self._dir(config, self.config.templates_dir)
-        if not incidents.is_dir():
-            raise PluginError(f"nexus-pm: incidents_dir {incidents} is not a folder")
-        try:
-            self.records = load_records([incidents], max_bytes=self.config.max_bytes)
-        except NexusError as exc:
-            raise RecordsError(exc) from None
+        if not self._preloaded:
+            try:
+                self.load(config)
+            except NexusError as exc:
+                raise RecordsError(exc) from None
+        # Every later build (mkdocs serve) must read the records afresh.
+        self._preloaded = False
         pages = Renderer(templates).site(self.records)
         pages["reference/schema.md"] = reference_page()
         self._edit_paths = {}

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.commands import serve as mkdocs_serve
@@ -14,13 +16,25 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
 from .errors import NexusError, display_path
-from .plugin import RecordsError
+from .plugin import NexusPlugin, RecordsError
+
+
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time, as test runners swap it."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
 
 
 def _log_to_stderr() -> None:
     logger = logging.getLogger("mkdocs")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        handler = _Stderr()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
@@ -36,12 +50,18 @@ def build_site(config_file: Path, site_dir: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
     try:
         config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        plugin = config.plugins.get("nexus-pm")
+        if isinstance(plugin, NexusPlugin):
+            plugin.load(config)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build.build(config)
         finally:
             config.plugins.on_shutdown()
         _swap(staging, site_dir)
+    except NexusError as exc:
+        why = f"{exc.message}\n" if exc.message else ""
+        raise NexusError(exc.problems, why + "build failed; the previous site is unchanged") from None
     except RecordsError as exc:
         raise NexusError(exc.error.problems, "build failed; the previous site is unchanged") from None
     except (Abort, MkDocsException) as exc:
