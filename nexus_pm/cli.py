@@ -129,5 +129,101 @@ def schema(
     err(f"wrote {display_path(output)}")
 
 
+TEMPLATES = Path("templates")
+
+
+@app.command()
+def new(
+    title: Annotated[
+        str | None, typer.Argument(help="One line: what broke. Names the file.", show_default=False)
+    ] = None,
+    severity: Annotated[str | None, typer.Option(help="SEV1 (worst) to SEV4.")] = None,
+    service: Annotated[
+        list[str] | None, typer.Option(help="Affected service, as a slug; repeatable.")
+    ] = None,
+    date: Annotated[str | None, typer.Option(help="YYYY-MM-DD. Default: today.")] = None,
+    status: Annotated[str, typer.Option(help="draft, investigating, resolved, closed.")] = "draft",
+    tag: Annotated[list[str] | None, typer.Option(help="Free tag, as a slug; repeatable.")] = None,
+    author: Annotated[list[str] | None, typer.Option(help="Who writes it; repeatable.")] = None,
+    summary: Annotated[
+        str | None, typer.Option(help="One paragraph. Default: a TODO placeholder.")
+    ] = None,
+    related: Annotated[
+        list[str] | None, typer.Option(help="Id of an existing related incident; repeatable.")
+    ] = None,
+    incidents_dir: Annotated[Path, typer.Option(help="Where records live.")] = Path("incidents"),
+    templates_dir: Annotated[Path, typer.Option(help="Holds incident.yaml.j2.")] = TEMPLATES,
+    edit: Annotated[bool, typer.Option(help="Open $VISUAL or $EDITOR on the new file.")] = False,
+    prompt: Annotated[
+        bool | None,
+        typer.Option(
+            "--input/--no-input",
+            help="Prompt for missing values, or never. Default: only when stdin is a terminal.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Create a draft record that validates, and print its path (and nothing else) on stdout."""
+    import click
+
+    from . import new as creating
+
+    try:
+        draft = creating.draft_from_options(
+            title, severity, service, date, status, tag, author, summary, related
+        )
+        path = creating.new_record(
+            draft, incidents_dir, templates_dir, prompt=creating.should_prompt(prompt)
+        )
+    except creating.InputError as exc:
+        err(f"nexus-pm new: {exc}")
+        raise typer.Exit(2) from None
+    except NexusError as exc:
+        fail(exc)
+    except (click.Abort, KeyboardInterrupt):
+        err("\nnexus-pm new: interrupted; nothing was written")
+        raise typer.Exit(130) from None
+    typer.echo(display_path(path))
+    if edit:
+        try:
+            click.edit(filename=str(path))
+            creating.check_after_edit(path, incidents_dir)
+        except click.ClickException as exc:
+            err(f"nexus-pm new: {exc.format_message()}; {display_path(path)} is kept")
+            raise typer.Exit(1) from None
+        except NexusError as exc:
+            fail(exc)
+
+
+@app.command("list")
+def list_(
+    paths: Paths = None,
+    service: Annotated[list[str] | None, typer.Option(help="Only these services.")] = None,
+    severity: Annotated[list[str] | None, typer.Option(help="Only these severities.")] = None,
+    status: Annotated[list[str] | None, typer.Option(help="Only these statuses.")] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="Only records with these tags.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON array, for scripts.")] = False,
+) -> None:
+    """Show incidents, newest first: id, date, severity, status, services, title."""
+    from . import listing
+    from .new import InputError
+
+    try:
+        filters = listing.Filters.parse(service or (), severity or (), status or (), tag or ())
+    except InputError as exc:
+        err(f"nexus-pm list: {exc}")
+        raise typer.Exit(2) from None
+    try:
+        records = listing.select(load_records(_existing(paths)), filters)
+    except NexusError as exc:
+        fail(exc)
+    if as_json:
+        sys.stdout.write(listing.to_json(records))
+    elif records:
+        sys.stdout.write(listing.to_table(records))
+    else:
+        err("no incidents match")
+
+
 def main() -> None:
     app()

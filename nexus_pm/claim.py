@@ -1,0 +1,138 @@
+"""Claim an incident id and a file name exclusively, and write records atomically."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import secrets
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import NexusError, display_path
+from .loader import collect, parse_yaml, read_text
+from .models import ID_PATTERN
+
+_LOCK = re.compile(r"^\.(INC-[0-9]+)\.lock$")
+
+
+@dataclass
+class Known:
+    """What the records already in the folder tell: ids in use and services by use."""
+
+    ids: set[str] = field(default_factory=set)
+    services: list[str] = field(default_factory=list)
+
+    @property
+    def numbers(self) -> set[int]:
+        return {int(i.removeprefix("INC-")) for i in self.ids}
+
+
+def scan(directory: Path) -> Known:
+    """Read ids and services leniently: a broken record still holds its id."""
+    ids: set[str] = set()
+    services: Counter[str] = Counter()
+    for path in collect([directory])[0] if directory.is_dir() else []:
+        try:
+            text = read_text(path, root=directory)
+        except NexusError:
+            continue
+        try:
+            data = parse_yaml(text, display_path(path))
+        except NexusError:
+            data = None
+        if isinstance(data, dict):
+            rid, listed = data.get("id"), data.get("services")
+            services.update(s for s in listed or [] if isinstance(s, str))
+        else:
+            # Unparsable: the id line alone still reserves its number.
+            match = re.search(r"^id:\s*[\"']?(INC-[0-9]+)", text, re.MULTILINE)
+            rid = match.group(1) if match else None
+        if isinstance(rid, str) and re.fullmatch(ID_PATTERN, rid):
+            ids.add(rid)
+    ranked = sorted(services, key=lambda s: (-services[s], s))
+    return Known(ids=ids, services=ranked)
+
+
+def publish(directory: Path, stem: str, make_text: Callable[[str], str]) -> Path:
+    """Write `make_text(next free id)` to `stem.yaml`, or `stem-2.yaml`, ...; never overwrite.
+
+    The text goes to a temporary file that is hard-linked to its final name, so
+    the record appears whole or not at all; an interruption leaves nothing behind.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    lock = None
+    tmp = directory / f".new-{secrets.token_hex(8)}.tmp"
+    try:
+        lock, incident_id = _reserve_id(directory)
+        _write_new(tmp, make_text(incident_id))
+        return _link_free_name(tmp, directory, stem)
+    finally:
+        tmp.unlink(missing_ok=True)
+        if lock is not None:
+            lock.unlink(missing_ok=True)
+
+
+def _reserve_id(directory: Path) -> tuple[Path, str]:
+    # A lock file per id, made with O_EXCL, is the reservation. Once it is held
+    # the folder is scanned again: a record that appeared meanwhile was linked
+    # before its writer let go of the lock, so the scan sees it.
+    locked = {int(m.group(1)[4:]) for p in directory.iterdir() if (m := _LOCK.match(p.name))}
+    number = max(scan(directory).numbers | locked, default=0) + 1
+    for _ in range(1000):
+        incident_id = f"INC-{number:04d}"
+        if not re.fullmatch(ID_PATTERN, incident_id):
+            raise NexusError(message=f"{display_path(directory)}: no incident ids are left")
+        lock = directory / f".{incident_id}.lock"
+        try:
+            _write_new(lock, f"{os.getpid()}\n")
+        except FileExistsError:
+            number += 1
+            continue
+        try:
+            numbers = scan(directory).numbers
+        except BaseException:
+            lock.unlink(missing_ok=True)
+            raise
+        if number not in numbers:
+            return lock, incident_id
+        lock.unlink(missing_ok=True)
+        number = max(numbers) + 1
+    raise NexusError(message=f"{display_path(directory)}: could not reserve an incident id")
+
+
+def _write_new(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _link_free_name(tmp: Path, directory: Path, stem: str) -> Path:
+    for n in range(1, 10000):
+        name = stem if n == 1 else f"{stem}-{n}"
+        final = directory / f"{name}.yaml"
+        if (directory / f"{name}.yml").exists() or final.is_symlink():
+            continue
+        try:
+            os.link(tmp, final)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+            # No hard links here: claim the name with O_EXCL, then replace it whole.
+            try:
+                os.close(os.open(final, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            except FileExistsError:
+                continue
+            os.replace(tmp, final)
+        return final
+    raise NexusError(message=f"{display_path(directory)}: no free file name for {stem}")

@@ -1,0 +1,334 @@
+"""Create a draft record: `nexus-pm new`, safe against clashes, races and interruptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import click
+import jinja2
+
+from .claim import Known, publish, scan
+from .errors import NexusError, display_path
+from .loader import load_records, parse_incident
+from .models import ID_PATTERN, SEVERITY_MEANING, SLUG_PATTERN, Severity, Status
+
+TEMPLATE = "incident.yaml.j2"
+PLACEHOLDER_SUMMARY = (
+    "TODO: replace this line with one paragraph on what happened, why it happened"
+    " and how it was fixed."
+)
+DEFAULT_SEVERITY = Severity.SEV3
+MAX_SLUG = 60
+# Characters that JSON leaves bare but YAML reads as line breaks or refuses outright.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+T = TypeVar("T")
+
+
+class InputError(ValueError):
+    """A bad or missing value from the user; the CLI prints it on one line and exits 2."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(f"{param}: {message}" if param else message)
+        self.param = param
+        self.message = message
+
+
+def yaml_string(value: str) -> str:
+    """`value` as a double-quoted YAML scalar that reads back exactly: a JSON string, mostly."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def slugify(title: str) -> str:
+    """A file-name-safe slug: ASCII letters and digits joined by dashes, never a path."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > MAX_SLUG:
+        # Cut at a word boundary when there is one.
+        slug = slug[: MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG] else slug[:MAX_SLUG]
+    return slug
+
+
+def _text(value: str, param: str, *, one_line: bool, limit: int) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(param, "is not valid UTF-8 text") from None
+    value = value.replace("\r\n", "\n").strip()
+    if not value:
+        raise InputError(param, "is empty")
+    if one_line and ("\n" in value or "\r" in value):
+        raise InputError(param, "must be one line")
+    if _CONTROL.search(value):
+        raise InputError(param, "contains a control character")
+    if len(value) > limit:
+        raise InputError(param, f"is {len(value)} characters, over the limit of {limit}")
+    return value
+
+
+def parse_title(value: str) -> str:
+    title = _text(value, "TITLE", one_line=True, limit=2000)
+    if not slugify(title):
+        raise InputError("TITLE", f"{title!r} has no letters or digits to name the file after")
+    return title
+
+
+def parse_severity(value: str) -> Severity:
+    for severity in Severity:
+        if value.strip().upper() == severity.value:
+            return severity
+    raise InputError("--severity", f"{value!r} is not one of {', '.join(Severity)}")
+
+
+def parse_status(value: str) -> Status:
+    for status in Status:
+        if value.strip().lower() == status.value:
+            return status
+    raise InputError("--status", f"{value!r} is not one of {', '.join(Status)}")
+
+
+def parse_date(value: str) -> dt.date:
+    try:
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+            return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    raise InputError("--date", f"{value!r} is not a calendar date written YYYY-MM-DD")
+
+
+def parse_slugs(values: Iterable[str], param: str) -> list[str]:
+    """Slugs from repeated options or a comma-separated answer, in order, without repeats."""
+    found: list[str] = []
+    for value in values:
+        for part in re.split(r"[,\s]+", value.strip()):
+            if part and not re.fullmatch(SLUG_PATTERN, part):
+                raise InputError(
+                    param, f"{part!r} is not a slug (lowercase letters, digits, '.', '_', '-')"
+                )
+            if part and part not in found:
+                found.append(part)
+    return found
+
+
+@dataclass
+class Draft:
+    """The values of a new record, as given; None where still missing."""
+
+    title: str | None = None
+    severity: Severity | None = None
+    services: list[str] = field(default_factory=list)
+    date: dt.date = field(default_factory=dt.date.today)
+    status: Status = Status.DRAFT
+    tags: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    summary: str = PLACEHOLDER_SUMMARY
+    related: list[str] = field(default_factory=list)
+
+    def missing(self) -> list[str]:
+        names = [("TITLE", self.title), ("--severity", self.severity), ("--service", self.services)]
+        return [name for name, value in names if not value]
+
+
+def draft_from_options(
+    title: str | None,
+    severity: str | None,
+    services: list[str] | None,
+    date: str | None,
+    status: str,
+    tags: list[str] | None,
+    authors: list[str] | None,
+    summary: str | None,
+    related: list[str] | None,
+) -> Draft:
+    """Check every value given on the command line; the first bad one is an InputError."""
+    draft = Draft(
+        title=parse_title(title) if title is not None else None,
+        severity=parse_severity(severity) if severity is not None else None,
+        services=parse_slugs(services or [], "--service"),
+        status=parse_status(status),
+        tags=parse_slugs(tags or [], "--tag"),
+        authors=[_text(a, "--author", one_line=True, limit=2000) for a in authors or []],
+        related=[r.strip() for r in related or []],
+    )
+    if date is not None:
+        draft.date = parse_date(date)
+    if summary is not None:
+        draft.summary = _text(summary, "--summary", one_line=False, limit=20000)
+    for rid in draft.related:
+        if not re.fullmatch(ID_PATTERN, rid):
+            raise InputError("--related", f"{rid!r} is not an incident id such as INC-0001")
+    return draft
+
+
+def check_related(draft: Draft, known: Known) -> None:
+    for rid in draft.related:
+        if rid not in known.ids:
+            raise InputError("--related", f"no incident has the id {rid}")
+
+
+def check_directory(directory: Path) -> Path:
+    """Refuse a folder reached through a symlink, so records land where they are looked for."""
+    cwd = Path.cwd()
+    absolute = directory if directory.is_absolute() else cwd / directory
+    try:
+        steps, current = absolute.relative_to(cwd).parts, cwd
+    except ValueError:
+        # Outside the working folder only the last step is the user's to check.
+        steps, current = (absolute.name,), absolute.parent
+    for part in steps:
+        current = current / part
+        if current.is_symlink():
+            shown = display_path(directory)
+            raise InputError(
+                "--incidents-dir", f"{shown} leads through the symlink {part}; pass the real folder"
+            )
+    if directory.exists() and not directory.is_dir():
+        raise InputError("--incidents-dir", f"{display_path(directory)} is not a folder")
+    return directory
+
+
+def should_prompt(flag: bool | None) -> bool:
+    """--input or --no-input when given; otherwise prompt only when stdin is a terminal."""
+    return sys.stdin.isatty() if flag is None else flag
+
+
+def new_record(draft: Draft, directory: Path, templates_dir: Path, *, prompt: bool) -> Path:
+    """Check, ask for what is missing, then create; nothing is written before the last step."""
+    template = load_template(templates_dir)
+    check_directory(directory)
+    known = scan(directory)
+    check_related(draft, known)
+    missing = draft.missing()
+    if missing and not prompt:
+        raise InputError(
+            "",
+            f"missing required values: {', '.join(missing)}"
+            " (no prompts: --no-input was given or stdin is not a terminal)",
+        )
+    if missing:
+        ask(draft, known)
+    for note in note_new_services(draft, known):
+        click.echo(note, err=True)
+    return create(draft, directory, template)
+
+
+def ask(draft: Draft, known: Known) -> Draft:
+    """Prompt, on stderr, for each required value that is missing; bad answers ask again."""
+    if not draft.title:
+        draft.title = _prompt("Title", parse_title)
+    if draft.severity is None:
+        for severity in Severity:
+            click.echo(f"  {severity.value}  {SEVERITY_MEANING[severity]}", err=True)
+        draft.severity = _prompt(
+            f"Severity ({', '.join(Severity)})", parse_severity, DEFAULT_SEVERITY.value
+        )
+    if not draft.services:
+        if known.services:
+            click.echo(f"Known services: {', '.join(known.services)}", err=True)
+        default = known.services[0] if known.services else None
+        draft.services = _prompt(
+            "Services (comma-separated)", lambda v: _some(parse_slugs([v], "--service")), default
+        )
+    return draft
+
+
+def _some(values: list[str]) -> list[str]:
+    if not values:
+        raise InputError("--service", "name at least one service")
+    return values
+
+
+def _prompt(text: str, parse: Callable[[str], T], default: str | None = None) -> T:
+    def convert(value: str) -> T:
+        try:
+            return parse(value)
+        except InputError as exc:
+            raise click.BadParameter(exc.message) from None
+
+    result: T = click.prompt(text, default=default, value_proc=convert, err=True)
+    return result
+
+
+def note_new_services(draft: Draft, known: Known) -> list[str]:
+    """Hints for new services that look like typos of known ones."""
+    notes = []
+    for service in draft.services:
+        close = difflib.get_close_matches(service, known.services, n=1)
+        if service not in known.services and close:
+            notes.append(
+                f"note: no record names the service {service!r}; did you mean {close[0]!r}?"
+            )
+    return notes
+
+
+def create(draft: Draft, directory: Path, template: jinja2.Template) -> Path:
+    """Write the record under the next free id and file name."""
+    assert draft.title and draft.severity and draft.services, "ask() fills the required values"
+    shown = f"{display_path(Path(str(template.filename)))} (rendered)"
+
+    def make_text(incident_id: str) -> str:
+        text = render(template, draft, incident_id)
+        # The draft must validate as written, and quoting must not change a character.
+        incident = parse_incident(text, shown)
+        if (incident.title, incident.summary) != (draft.title, draft.summary):
+            raise NexusError(message=f"{shown}: the title or summary did not read back exactly")
+        return text
+
+    return publish(directory, f"{draft.date.isoformat()}-{slugify(draft.title)}", make_text)
+
+
+def load_template(templates_dir: Path) -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        undefined=jinja2.StrictUndefined,
+        # The output is YAML: every value is quoted by `q` instead.
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["q"] = yaml_string
+    try:
+        return env.get_template(TEMPLATE)
+    except jinja2.TemplateNotFound:
+        where = display_path(templates_dir / TEMPLATE)
+        raise InputError("--templates-dir", f"{where} does not exist") from None
+
+
+def render(template: jinja2.Template, draft: Draft, incident_id: str) -> str:
+    assert draft.severity is not None
+    return template.render(
+        id=incident_id,
+        title=draft.title,
+        summary=draft.summary,
+        date=draft.date.isoformat(),
+        severity=draft.severity.value,
+        status=draft.status.value,
+        services=draft.services,
+        tags=draft.tags,
+        authors=draft.authors,
+        related=draft.related,
+        severities=[(s.value, SEVERITY_MEANING[s]) for s in Severity],
+    )
+
+
+def check_after_edit(path: Path, directory: Path) -> None:
+    """Validate the folder again after editing; raise with the problems of the new file."""
+    try:
+        load_records([directory])
+    except NexusError as exc:
+        shown = display_path(path)
+        mine = [p for p in exc.problems if p.path == shown]
+        if mine:
+            kept = f"{shown} is kept as it is; fix it and run nexus-pm validate"
+            raise NexusError(mine, kept) from None
