@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 from fastapi.testclient import TestClient
 
-from container.procs import free_port, serve, wait_for_json
+from .procs import free_port, serve, wait_for_json
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE_DIR = ROOT / "services" / "voice-service"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from container.snippets import instructions, normalize, snippet_lines, snippet_matches
+from .snippets import instructions, normalize, snippet_lines, snippet_matches
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXED = ROOT / "Dockerfile"

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from components import need
 
-from container.procs import free_port, serve, wait_for_json
+from ..components import need
+from .procs import free_port, serve, wait_for_json
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE_DIR = ROOT / "services" / "voice-service"
