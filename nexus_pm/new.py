@@ -63,16 +63,16 @@ def _text(value: str, param: str, *, one_line: bool, limit: int) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise InputError(param, "is not valid UTF-8 text") from None
+        raise InputError(param, "the value is not valid UTF-8 text") from None
     value = value.replace("\r\n", "\n").strip()
     if not value:
-        raise InputError(param, "is empty")
+        raise InputError(param, "the value is empty")
     if one_line and ("\n" in value or "\r" in value):
-        raise InputError(param, "must be one line")
+        raise InputError(param, "the value must be one line")
     if _CONTROL.search(value):
-        raise InputError(param, "contains a control character")
+        raise InputError(param, "the value contains a control character")
     if len(value) > limit:
-        raise InputError(param, f"is {len(value)} characters, over the limit of {limit}")
+        raise InputError(param, f"the value is {len(value)} characters, over the limit of {limit}")
     return value
 
 
@@ -110,7 +110,7 @@ def parse_slugs(values: Iterable[str], param: str) -> list[str]:
     """Slugs from repeated options or a comma-separated answer, in order, without repeats."""
     found: list[str] = []
     for value in values:
-        for part in re.split(r"[,\s]+", value.strip()):
+        for part in (p.strip() for p in value.split(",")):
             if part and not re.fullmatch(SLUG_PATTERN, part):
                 raise InputError(
                     param, f"{part!r} is not a slug (lowercase letters, digits, '.', '_', '-')"
