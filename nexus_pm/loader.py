@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import re
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -17,7 +19,12 @@ from .errors import NexusError, Problem, display_path
 from .models import ID_PATTERN, RULE_PATTERN, SLUG_PATTERN, Incident
 
 MAX_BYTES = 1024 * 1024
+# The seed record holds about 500 values. The cap keeps a pathological file
+# (a megabyte of one-character list items) from costing seconds and hundreds
+# of megabytes in validation, and from printing a hundred thousand errors.
+MAX_VALUES = 20_000
 SUFFIXES = (".yaml", ".yml")
+_PLAIN_KEY = re.compile(r"[\w.-]+")
 PATTERN_HELP = {
     ID_PATTERN: "must look like INC-0001: INC- and 4 to 6 digits",
     SLUG_PATTERN: "must be a slug: lowercase letters, digits, '.', '_' or '-', at most 63",
@@ -30,6 +37,8 @@ _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _SafeLoader(_Loader):  # type: ignore[misc,valid-type]
     """Safe loader (C-accelerated when available) that rejects duplicate keys and aliases."""
 
+    values = 0
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         # The composer hands an alias back as the very node it names, so a
         # second visit means an alias: refusing them defuses "billion laughs".
@@ -37,13 +46,16 @@ class _SafeLoader(_Loader):  # type: ignore[misc,valid-type]
             raise yaml.constructor.ConstructorError(
                 None, None, "anchors and aliases are not supported in records", node.start_mark
             )
+        self.values += 1
+        if self.values > MAX_VALUES:
+            message = f"the record holds more than {MAX_VALUES} values; trim it"
+            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
         try:
             return super().construct_object(node, deep=deep)
         except (ValueError, TypeError, OverflowError) as exc:
             # Explicit tags such as `!!int abc` fail inside PyYAML's constructors.
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read {node.value!r} as {node.tag}: {exc}", node.start_mark
-            ) from None
+            message = f"cannot read {_brief(node.value)} as {node.tag}: {exc}"
+            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[tuple[str, str], int] = {}
@@ -51,6 +63,14 @@ class _SafeLoader(_Loader):  # type: ignore[misc,valid-type]
             if not isinstance(key_node, yaml.ScalarNode):
                 raise yaml.constructor.ConstructorError(
                     None, None, "a mapping key must be a plain value", key_node.start_mark
+                )
+            if key_node.tag != "tag:yaml.org,2002:str":
+                # `1:`, `yes:` or `~:` would reach the schema as a number, bool or None.
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"key {_brief(key_node.value)} is not text; field names are words",
+                    key_node.start_mark,
                 )
             key = (key_node.tag, key_node.value)
             if key in seen:
@@ -62,6 +82,11 @@ class _SafeLoader(_Loader):  # type: ignore[misc,valid-type]
                 )
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def _brief(value: object, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
 # Dates stay strings until the schema reads them, so that a bad date is reported
@@ -113,6 +138,9 @@ def parse_yaml(text: str, shown: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         line, message = _describe(exc, text)
         raise _fail(shown, line, "yaml", message) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise _fail(shown, line, "yaml", f"character U+{exc.character:04X}: {exc.reason}") from None
     except yaml.YAMLError as exc:
         raise _fail(shown, 1, "yaml", str(exc).splitlines()[0]) from None
     except RecursionError:
@@ -131,7 +159,12 @@ def _describe(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
         return line, "a tab character cannot be used for indentation; use spaces"
     if exc.context and exc.context.startswith("expected"):
-        return line, f"{exc.context}, {problem}"
+        return line, f"{exc.context}, {problem}; keep one incident per file"
+    if problem.startswith("mapping values are not allowed"):
+        return line, f"{problem}; check the indentation, or quote a value that holds ': '"
+    if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
+        # Unclosed brackets and quotes fail far below where they were opened.
+        return line, f"{problem} ({exc.context} that starts on line {exc.context_mark.line + 1})"
     return line, problem
 
 
@@ -231,6 +264,12 @@ def _problems(exc: ValidationError, text: str, shown: str) -> list[Problem]:
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden" and not _PLAIN_KEY.fullmatch(str(loc[-1])):
+            # A key with spaces or line breaks would break the `path:line: field:` shape.
+            line = locate(text, loc)
+            message = f"unknown field {_brief(loc[-1])}" + _suggest(loc)
+            problems.append(Problem(shown, line, _field(loc[:-1]), message))
+            continue
         if error["type"] == "extra_forbidden":
             message = "unknown field" + _suggest(loc)
         elif error["type"] == "string_pattern_mismatch":
@@ -289,10 +328,17 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
+@functools.lru_cache(maxsize=1)
+def _compose(text: str) -> yaml.Node | None:
+    # Kept for the next call: one file with thousands of errors is located
+    # against one parse, not one parse per error.
+    return yaml.compose(text, Loader=_Loader)
+
+
 def locate(text: str, loc: Sequence[str | int]) -> int:
     """The 1-based line of the deepest node of `loc` that exists in the document."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except yaml.YAMLError:
         return 1
     line = node.start_mark.line + 1 if node is not None else 1

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -25,6 +27,28 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
 Minutes = Annotated[float, Field(ge=0, le=525600)]
+REPO_PATH_PATTERN = r"^(?!.*(^|/)[.][.]?(/|$))[A-Za-z0-9._+@-]+(/[A-Za-z0-9._+@-]+)*$"
+_REPO_PATH_CHARS = re.compile(r"[A-Za-z0-9._+@/-]")
+
+
+def _repo_path(value: str) -> str:
+    # Checks and links open these paths, so they must stay inside the repo and
+    # hold nothing a shell or a URL would read as syntax.
+    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
+        raise ValueError("must be relative to the repo root, not absolute")
+    if ".." in value.split("/"):
+        raise ValueError("must stay inside the repo; '..' is not allowed")
+    odd = "".join(sorted(set(_REPO_PATH_CHARS.sub("", value))))
+    if odd:
+        raise ValueError(f"may hold only ASCII letters, digits, '/' and . _ + @ -, not {odd!r}")
+    if not re.fullmatch(REPO_PATH_PATTERN, value):
+        raise ValueError("must be a plain path such as services/api/Dockerfile")
+    return value
+
+
+RepoPath = Annotated[
+    str, AfterValidator(_repo_path), Field(json_schema_extra={"pattern": REPO_PATH_PATTERN})
+]
 
 
 class Model(BaseModel):
@@ -135,7 +159,7 @@ class RootCause(Model):
 class Snippet(Model):
     """A piece of a file as it was, or as it became."""
 
-    path: str = Field(description="Repo-relative path of the file the snippet comes from.")
+    path: RepoPath = Field(description="Repo-relative path of the file the snippet comes from.")
     language: str = Field(description="Highlighting language, e.g. `dockerfile`.")
     code: Text = Field(description="The snippet, verbatim.")
 
@@ -144,7 +168,7 @@ class Change(Model):
     """One change of the fix, as before/after snippets."""
 
     title: Line = Field(description="What changed, in a line.")
-    path: str | None = Field(
+    path: RepoPath | None = Field(
         None, description="Repo file the fix lives in; checked for drift by `nexus-pm check`."
     )
     before: Snippet = Field(description="The file before the fix (broken).")

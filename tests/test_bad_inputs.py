@@ -1,0 +1,266 @@
+"""The bad-input corpus: every case through the real CLI, pinned as golden text, bounded in time and memory."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from nexus_pm.loader import MAX_BYTES, MAX_VALUES
+
+from .conftest import SEED
+
+CORPUS = Path(__file__).parent / "bad_inputs"
+CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))
+# Safety limits, not benchmarks: a hang or a blow-up fails loudly instead of stalling CI.
+WALL_SECONDS = 2.0
+MAX_RSS_MB = 200
+KILL_AFTER_SECONDS = 20.0
+ROOT = Path(__file__).resolve().parent.parent
+PROBLEM = re.compile(r"^(input\.yaml|incidents/[^:]+):\d+: \S+: .+")
+
+
+@dataclass
+class Run:
+    """What one `nexus-pm` child process did."""
+
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    max_rss_mb: float
+
+
+def run_cli(args: list[str], cwd: Path) -> Run:
+    """Run `python -m nexus_pm` in a child and measure its wall time and peak memory."""
+    out_path, err_path = cwd.parent / f".{cwd.name}.out", cwd.parent / f".{cwd.name}.err"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", "NO_COLOR": "1"}
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        start = time.monotonic()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "nexus_pm", *args],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            env=env,
+        )
+        # wait4 rather than Popen.wait: it hands back this one child's own rusage.
+        timer = threading.Timer(KILL_AFTER_SECONDS, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(
+        code=proc.returncode,
+        stdout=out_path.read_text(encoding="utf-8", errors="replace"),
+        stderr=err_path.read_text(encoding="utf-8", errors="replace"),
+        seconds=seconds,
+        max_rss_mb=usage.ru_maxrss / 1024,  # Linux reports KiB
+    )
+
+
+def case_args(folder: Path) -> list[str]:
+    args_file = folder / "args.txt"
+    if args_file.exists():
+        return args_file.read_text(encoding="utf-8").split()
+    return ["input.yaml"] if (folder / "input.yaml").exists() else ["incidents"]
+
+
+def listing(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+
+def assert_contained(run: Run) -> None:
+    """The bounds every bad input must stay within, whatever it holds."""
+    print(f"{run.seconds:.2f}s {run.max_rss_mb:.0f} MB")
+    assert "Traceback" not in run.stderr + run.stdout, run.stderr
+    assert run.seconds < WALL_SECONDS, f"took {run.seconds:.2f}s"
+    assert run.max_rss_mb < MAX_RSS_MB, f"peaked at {run.max_rss_mb:.0f} MB"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_corpus_case(name: str, tmp_path: Path) -> None:
+    # Each case runs in a throwaway copy, so that anything a payload managed to
+    # write would show up as a new file there and never touch the repo.
+    work = tmp_path / name
+    shutil.copytree(CORPUS / name, work)
+    before = listing(work)
+    run = run_cli(["validate", *case_args(work)], work)
+    golden = CORPUS / name / "expected.txt"
+    if UPDATE:
+        golden.write_text(run.stderr, encoding="utf-8")
+    assert run.stderr == golden.read_text(encoding="utf-8")
+    assert run.code == 1
+    assert run.stdout == ""
+    assert_contained(run)
+    assert listing(work) == before, "validation created files"
+
+
+def test_corpus_is_big_enough() -> None:
+    assert len(CASES) >= 30
+    for name in CASES:
+        assert (CORPUS / name / "expected.txt").exists(), f"{name} has no golden"
+
+
+def test_every_golden_line_names_a_file_and_line() -> None:
+    for name in CASES:
+        lines = (CORPUS / name / "expected.txt").read_text(encoding="utf-8").splitlines()
+        *problems, summary = [ln for ln in lines if ": skipped: " not in ln]
+        assert problems, name
+        assert re.fullmatch(r"\d+ problems? in \d+ files?", summary), (name, summary)
+        for line in problems:
+            assert PROBLEM.match(line), (name, line)
+
+
+def test_python_tag_payloads_ran_nothing(tmp_path: Path) -> None:
+    # The same payloads as the corpus, aimed at an absolute path this time.
+    marker = tmp_path / "pwned"
+    record = SEED.read_text(encoding="utf-8")
+    payloads = [
+        f"!!python/object/apply:os.system ['touch {marker}']",
+        f"!!python/object/apply:subprocess.call [['touch', '{marker}']]",
+        f"!!python/object/new:builtins.open ['{marker}', 'w']",
+        f"!!python/object/apply:pathlib.Path.touch [!!python/object/apply:pathlib.Path ['{marker}']]",
+    ]
+    for index, payload in enumerate(payloads):
+        work = tmp_path / f"case{index}"
+        work.mkdir()
+        (work / "input.yaml").write_text(f"{record}tampered: {payload}\n", encoding="utf-8")
+        run = run_cli(["validate", "input.yaml"], work)
+        assert run.code == 1
+        assert "is not allowed; records hold plain data only" in run.stderr
+        assert_contained(run)
+    assert not marker.exists()
+
+
+def test_default_size_cap_is_one_mebibyte(tmp_path: Path) -> None:
+    work = tmp_path / "big"
+    work.mkdir()
+    padding = "# " + "x" * 98 + "\n"
+    text = SEED.read_text(encoding="utf-8")
+    text += padding * ((MAX_BYTES - len(text.encode())) // len(padding) + 1)
+    (work / "input.yaml").write_text(text, encoding="utf-8")
+    size = len(text.encode())
+    assert size > MAX_BYTES == 1024 * 1024
+    run = run_cli(["validate", "input.yaml"], work)
+    assert run.code == 1
+    assert run.stderr.splitlines()[0] == (
+        f"input.yaml:1: file: is {size} bytes, over the {MAX_BYTES}-byte size cap"
+    )
+    assert_contained(run)
+    # The cap is configurable: raised above the file's size, the same file is valid.
+    run = run_cli(["validate", "--max-bytes", str(size), "input.yaml"], work)
+    assert (run.code, run.stdout) == (0, "1 record valid\n"), run.stderr
+
+
+def services_file(work: Path, count: int) -> Path:
+    """The seed record with `count` bad service names, one a line."""
+    work.mkdir()
+    bad = "".join(f"  - Not A Slug {n}\n" for n in range(count))
+    text = SEED.read_text(encoding="utf-8").replace("services: [voice-service]", "services:\n" + bad)
+    (work / "input.yaml").write_text(text, encoding="utf-8")
+    return work
+
+
+def test_many_problems_in_one_file_stay_fast(tmp_path: Path) -> None:
+    # Every error is located in the file: the work must not grow with errors x size.
+    work = services_file(tmp_path / "many", 15000)
+    run = run_cli(["validate", "input.yaml"], work)
+    assert run.code == 1
+    lines = run.stderr.splitlines()
+    assert lines[-1] == "15000 problems in 1 file"
+    first = SEED.read_text(encoding="utf-8").splitlines().index("services: [voice-service]") + 2
+    assert lines[0].startswith(f"input.yaml:{first}: services.0: must be a slug")
+    assert lines[-2].startswith(f"input.yaml:{first + 14999}: services.14999: must be a slug")
+    assert_contained(run)
+
+
+def test_a_record_of_too_many_values_is_refused_early(tmp_path: Path) -> None:
+    # A full mebibyte of tiny list items: far more values than any record needs.
+    work = tmp_path / "huge"
+    work.mkdir()
+    head = SEED.read_text(encoding="utf-8").replace("services: [voice-service]", "services:")
+    items = "  - x\n" * ((MAX_BYTES - len(head.encode())) // len("  - x\n"))
+    (work / "input.yaml").write_text(head + items, encoding="utf-8")
+    assert MAX_BYTES - 10 < (work / "input.yaml").stat().st_size <= MAX_BYTES
+    run = run_cli(["validate", "input.yaml"], work)
+    assert run.code == 1
+    assert re.fullmatch(
+        rf"input\.yaml:\d+: yaml: the record holds more than {MAX_VALUES} values; trim it\n"
+        r"1 problem in 1 file\n",
+        run.stderr,
+    ), run.stderr
+    assert_contained(run)
+
+
+def test_symlink_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.yaml"
+    secret.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    work = tmp_path / "repo"
+    (work / "incidents").mkdir(parents=True)
+    (work / "incidents" / "linked.yaml").symlink_to(secret)
+    run = run_cli(["validate", "incidents"], work)
+    assert run.code == 1
+    assert run.stderr.splitlines() == [
+        "incidents/linked.yaml:1: file: is a symlink to a file outside incidents/",
+        "1 problem in 1 file",
+    ]
+    assert_contained(run)
+
+
+def test_symlink_inside_the_folder_is_followed(tmp_path: Path) -> None:
+    work = tmp_path / "repo"
+    (work / "incidents" / "archive").mkdir(parents=True)
+    target = work / "incidents" / "archive" / "seed.yaml"
+    target.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (work / "incidents" / "seed.yaml").symlink_to(Path("archive") / "seed.yaml")
+    run = run_cli(["validate", "incidents"], work)
+    assert (run.code, run.stdout) == (0, "1 record valid\n"), run.stderr
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda text: b"\xef\xbb\xbf" + text.encode(), id="bom"),
+        pytest.param(lambda text: text.replace("\n", "\r\n").encode(), id="crlf"),
+        pytest.param(lambda text: b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode(), id="both"),
+    ],
+)
+def test_bom_and_crlf_are_accepted(encode: object, tmp_path: Path) -> None:
+    assert callable(encode)
+    work = tmp_path / "repo"
+    work.mkdir()
+    (work / "input.yaml").write_bytes(encode(SEED.read_text(encoding="utf-8")))
+    run = run_cli(["validate", "input.yaml"], work)
+    assert (run.code, run.stdout) == (0, "1 record valid\n"), run.stderr
+
+
+def test_other_extensions_are_ignored_with_a_note(tmp_path: Path) -> None:
+    work = tmp_path / "repo"
+    (work / "incidents").mkdir(parents=True)
+    shutil.copy(SEED, work / "incidents" / "seed.yaml")
+    (work / "incidents" / "README.md").write_text("# Incidents\n", encoding="utf-8")
+    (work / "incidents" / "seed.yaml.orig").write_text("not: [yaml", encoding="utf-8")
+    quiet = run_cli(["validate", "incidents"], work)
+    assert (quiet.code, quiet.stdout, quiet.stderr) == (0, "1 record valid\n", "")
+    loud = run_cli(["validate", "--verbose", "incidents"], work)
+    assert (loud.code, loud.stdout) == (0, "1 record valid\n")
+    assert loud.stderr.splitlines() == [
+        "incidents/README.md: skipped: not a .yaml or .yml file",
+        "incidents/seed.yaml.orig: skipped: not a .yaml or .yml file",
+    ]
