@@ -1,0 +1,297 @@
+"""Benchmark validate and the generator's share of a site build at N synthetic incidents."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import synth  # the sibling module; `python bench/run.py` puts bench/ on sys.path
+import yaml
+from mkdocs.utils.yaml import yaml_load
+
+from nexus_pm.loader import load_records
+from nexus_pm.reference import reference_page
+from nexus_pm.render import Renderer
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TARGET_N = 1000
+TARGET_VALIDATE_S = 1.0
+TARGET_OVERHEAD = 0.10
+TARGET_PAGE_KB = 40.0
+
+
+@dataclass
+class Run:
+    """One child process: wall and CPU seconds, and its peak resident memory."""
+
+    wall: float
+    cpu: float
+    rss_mb: float
+
+
+@dataclass
+class Result:
+    """Every figure for one N; times are medians."""
+
+    n: int
+    yaml_kb_median: float
+    load_records_s: float
+    cli_validate_s: float
+    cli_startup_s: float
+    render_s: float
+    plain_s: float
+    plugin_s: float
+    nexus_build_s: float
+    plain_cpu_s: float
+    plugin_cpu_s: float
+    plain_rss_mb: float
+    plugin_rss_mb: float
+    page_kb_median: float
+    page_kb_max: float
+    search_index_mb: float
+    site_mb: float
+
+    @property
+    def overhead(self) -> float:
+        return (self.plugin_s - self.plain_s) / self.plain_s
+
+    @property
+    def overhead_cpu(self) -> float:
+        return (self.plugin_cpu_s - self.plain_cpu_s) / self.plain_cpu_s
+
+    @property
+    def generator_s(self) -> float:
+        return self.load_records_s + self.render_s
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def child(cmd: list[str], cwd: Path) -> Run:
+    """Run `cmd` to completion, failing loudly; wait4 gives this child's own rusage."""
+    out = cwd / ".bench-child.log"
+    start = time.perf_counter()
+    with out.open("wb") as handle:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        tail = out.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise SystemExit(f"{' '.join(cmd)} failed with exit {proc.returncode}:\n{tail}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def median_of(runs: int, fn: Callable[[], float]) -> float:
+    return statistics.median(fn() for _ in range(runs))
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def write_configs(project: Path) -> None:
+    """mkdocs.yml with the plugin over the synthetic records, and the same without it."""
+    with (ROOT / "mkdocs.yml").open(encoding="utf-8") as handle:
+        config = yaml_load(handle)
+    plugins = config["plugins"]
+    ours = [p for p in plugins if isinstance(p, dict) and "nexus-pm" in p]
+    if len(ours) != 1:
+        raise SystemExit("mkdocs.yml: expected exactly one nexus-pm plugin entry")
+    ours[0]["nexus-pm"].update(incidents_dir="incidents", templates_dir=str(ROOT / "templates"))
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config | {"docs_dir": "docs"}))
+    plain = config | {"docs_dir": "docs-plain", "plugins": [p for p in plugins if p not in ours]}
+    (project / "mkdocs-plain.yml").write_text(yaml.safe_dump(plain))
+
+
+def prepare(project: Path, n: int, seed: int) -> list[int]:
+    """Records, docs, configs, and the plugin's pages written out as plain Markdown."""
+    sizes = [p.stat().st_size for p in synth.write(project / "incidents", n, seed)]
+    shutil.copytree(ROOT / "docs", project / "docs")
+    shutil.copytree(ROOT / "docs", project / "docs-plain")
+    (project / "empty").mkdir()
+    write_configs(project)
+    with contextlib.chdir(project):
+        records = load_records([Path("incidents")])
+        pages = Renderer(ROOT / "templates").site(records)
+        pages["reference/schema.md"] = reference_page()
+    for uri, text in pages.items():
+        path = project / "docs-plain" / uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return sizes
+
+
+def measure(project: Path, n: int, seed: int, runs: int, validate_runs: int) -> Result:
+    log(f"N={n}: generating records")
+    sizes = prepare(project, n, seed)
+    nexus, mkdocs = str(BIN / "nexus-pm"), str(BIN / "mkdocs")
+
+    log(f"N={n}: validate, {validate_runs} runs each")
+    with contextlib.chdir(project):
+        load_s = median_of(validate_runs, lambda: timed(lambda: load_records([Path("incidents")])))
+        records = load_records([Path("incidents")])
+        render_s = median_of(
+            validate_runs,
+            lambda: timed(lambda: (Renderer(ROOT / "templates").site(records), reference_page())),
+        )
+    cli_s = median_of(validate_runs, lambda: child([nexus, "validate", "incidents"], project).wall)
+    startup_s = median_of(validate_runs, lambda: child([nexus, "validate", "empty"], project).wall)
+
+    builds: dict[str, list[Run]] = {"plain": [], "plugin": [], "nexus": []}
+    commands = {
+        "plain": [mkdocs, "build", "-q", "-f", "mkdocs-plain.yml", "-d", "site-plain"],
+        "plugin": [mkdocs, "build", "-q", "-f", "mkdocs.yml", "-d", "site-plugin"],
+        "nexus": [nexus, "build", "-f", "mkdocs.yml", "--site-dir", "site-nexus"],
+    }
+    order = list(commands)
+    for round_ in range(runs):
+        # Rotating the order spreads drift in the machine's load over all three builds.
+        for name in order[round_ % 3 :] + order[: round_ % 3]:
+            log(f"N={n}: build {round_ + 1}/{runs}: {name}")
+            builds[name].append(child(commands[name], project))
+
+    pages = sorted(project.glob("site-plugin/incidents/inc-*/index.html"))
+    if len(pages) != n:
+        raise SystemExit(f"expected {n} incident pages in the plugin build, found {len(pages)}")
+    page_kb = [p.stat().st_size / 1024 for p in pages]
+    site = project / "site-plugin"
+    site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+
+    def med(name: str, attr: str) -> float:
+        return statistics.median(getattr(r, attr) for r in builds[name])
+
+    return Result(
+        n=n,
+        yaml_kb_median=statistics.median(sizes) / 1024,
+        load_records_s=load_s,
+        cli_validate_s=cli_s,
+        cli_startup_s=startup_s,
+        render_s=render_s,
+        plain_s=med("plain", "wall"),
+        plugin_s=med("plugin", "wall"),
+        nexus_build_s=med("nexus", "wall"),
+        plain_cpu_s=med("plain", "cpu"),
+        plugin_cpu_s=med("plugin", "cpu"),
+        plain_rss_mb=med("plain", "rss_mb"),
+        plugin_rss_mb=med("plugin", "rss_mb"),
+        page_kb_median=statistics.median(page_kb),
+        page_kb_max=max(page_kb),
+        search_index_mb=(site / "search" / "search_index.json").stat().st_size / 2**20,
+        site_mb=site_bytes / 2**20,
+    )
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def report(results: list[Result]) -> str:
+    lines = [
+        "### validate",
+        "",
+        "| N | YAML/record | load_records | per record | CLI validate | CLI per record "
+        "| CLI start-up | target: CLI < 1 s (N ≤ 1,000) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.n:,} | {r.yaml_kb_median:.1f} KB | {r.load_records_s:.3f} s "
+            f"| {r.load_records_s / r.n * 1e3:.2f} ms | {r.cli_validate_s:.3f} s "
+            f"| {r.cli_validate_s / r.n * 1e3:.2f} ms | {r.cli_startup_s:.3f} s "
+            f"| {verdict(r.cli_validate_s < TARGET_VALIDATE_S) if r.n <= TARGET_N else '—'} |"
+        )
+    lines += [
+        "",
+        "### build",
+        "",
+        "| N | plain mkdocs | mkdocs + plugin | nexus-pm build | overhead (wall) "
+        "| overhead (CPU) | generator in-process | share of plain | target: < 10 % |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.n:,} | {r.plain_s:.2f} s | {r.plugin_s:.2f} s | {r.nexus_build_s:.2f} s "
+            f"| {r.overhead:+.1%} | {r.overhead_cpu:+.1%} | {r.generator_s:.2f} s "
+            f"| {r.generator_s / r.plain_s:.1%} | {verdict(r.overhead < TARGET_OVERHEAD)} |"
+        )
+    lines += [
+        "",
+        "### pages",
+        "",
+        "| N | incident HTML median | max | target: < 40 KB | search_index.json | site "
+        "| peak RSS plain / plugin |",
+        "|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.n:,} | {r.page_kb_median:.1f} KB | {r.page_kb_max:.1f} KB "
+            f"| {verdict(r.page_kb_max < TARGET_PAGE_KB)} | {r.search_index_mb:.1f} MB "
+            f"| {r.site_mb:.0f} MB | {r.plain_rss_mb:.0f} / {r.plugin_rss_mb:.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], metavar="N")
+    parser.add_argument("--large", action="store_true", help="also N=5000 (takes minutes)")
+    parser.add_argument("--runs", type=int, help="builds per N (default 3, 1 from N=5000)")
+    parser.add_argument("--validate-runs", type=int, default=5, metavar="RUNS")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", type=Path, help="where the temporary folder goes")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+    if args.large and 5000 not in args.sizes:
+        args.sizes.append(5000)
+    if any(n < 1 or n > 999_999 for n in args.sizes):
+        parser.error("--sizes: each N must be between 1 and 999999")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    work = Path(tempfile.mkdtemp(prefix="nexus-pm-bench-", dir=args.workdir))
+    results = []
+    try:
+        for n in args.sizes:
+            runs = args.runs or (3 if n < 5000 else 1)
+            project = work / f"n{n}"
+            project.mkdir()
+            results.append(measure(project, n, args.seed, runs, args.validate_runs))
+            if not args.keep:
+                shutil.rmtree(project)
+            log(report(results[-1:]))
+    finally:
+        if args.keep:
+            log(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    print(report(results))
+    if args.json:
+        rows = [
+            asdict(r) | {"overhead": r.overhead, "overhead_cpu": r.overhead_cpu} for r in results
+        ]
+        args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
