@@ -137,19 +137,26 @@ def new(
     title: Annotated[
         str | None, typer.Argument(help="One line: what broke. Names the file.", show_default=False)
     ] = None,
-    severity: Annotated[str | None, typer.Option(help="SEV1 (worst) to SEV4.")] = None,
-    service: Annotated[
-        list[str] | None, typer.Option(help="Affected service, as a slug; repeatable.")
+    severity: Annotated[
+        str | None, typer.Option(metavar="SEV", help="SEV1 (worst) to SEV4.")
     ] = None,
-    date: Annotated[str | None, typer.Option(help="YYYY-MM-DD. Default: today.")] = None,
+    service: Annotated[
+        list[str] | None, typer.Option(metavar="SLUG", help="Affected service; repeatable.")
+    ] = None,
+    date: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Default: today.")] = None,
     status: Annotated[str, typer.Option(help="draft, investigating, resolved, closed.")] = "draft",
-    tag: Annotated[list[str] | None, typer.Option(help="Free tag, as a slug; repeatable.")] = None,
-    author: Annotated[list[str] | None, typer.Option(help="Who writes it; repeatable.")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option(metavar="SLUG", help="Free tag; repeatable.")
+    ] = None,
+    author: Annotated[
+        list[str] | None, typer.Option(metavar="NAME", help="Who writes it; repeatable.")
+    ] = None,
     summary: Annotated[
         str | None, typer.Option(help="One paragraph. Default: a TODO placeholder.")
     ] = None,
     related: Annotated[
-        list[str] | None, typer.Option(help="Id of an existing related incident; repeatable.")
+        list[str] | None,
+        typer.Option(metavar="ID", help="An existing related incident; repeatable."),
     ] = None,
     incidents_dir: Annotated[Path, typer.Option(help="Where records live.")] = Path("incidents"),
     templates_dir: Annotated[Path, typer.Option(help="Holds incident.yaml.j2.")] = TEMPLATES,
@@ -198,10 +205,18 @@ def new(
 @app.command("list")
 def list_(
     paths: Paths = None,
-    service: Annotated[list[str] | None, typer.Option(help="Only these services.")] = None,
-    severity: Annotated[list[str] | None, typer.Option(help="Only these severities.")] = None,
-    status: Annotated[list[str] | None, typer.Option(help="Only these statuses.")] = None,
-    tag: Annotated[list[str] | None, typer.Option(help="Only records with these tags.")] = None,
+    service: Annotated[
+        list[str] | None, typer.Option(metavar="SLUG", help="Only these services.")
+    ] = None,
+    severity: Annotated[
+        list[str] | None, typer.Option(metavar="SEV", help="Only these severities.")
+    ] = None,
+    status: Annotated[
+        list[str] | None, typer.Option(metavar="STATUS", help="Only these statuses.")
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option(metavar="SLUG", help="Only records with these tags.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array, for scripts.")] = False,
 ) -> None:
     """Show incidents, newest first: id, date, severity, status, services, title."""
