@@ -81,6 +81,14 @@ def fence(code: str, language: str = "text", title: str | None = None) -> str:
     return f"{head}\n{code.rstrip(chr(10))}\n{ticks}"
 
 
+def to_json(value: object) -> str:
+    """A JSON value for front matter, where it is read as YAML."""
+    # Non-ASCII stays as it is: YAML reads JSON's surrogate-pair escapes of an
+    # emoji as two lone surrogates, fails, and MkDocs then renders the whole
+    # front matter as Markdown, links and all.
+    return json.dumps(value, ensure_ascii=False)
+
+
 def slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x"
 
@@ -125,7 +133,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(
-            t=inline, one=one, text=escape, cell=cell, fence=fence, slug=slug, tojson=json.dumps
+            t=inline, one=one, text=escape, cell=cell, fence=fence, slug=slug, tojson=to_json
         )
         self.env.globals.update(SEVERITY_MEANING=SEVERITY_MEANING, page_uri=page_uri)
         self.edit_base = edit_base
