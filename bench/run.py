@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -33,48 +34,53 @@ TARGET_OVERHEAD = 0.10
 TARGET_PAGE_KB = 40.0
 
 
-@dataclass
+@dataclass(frozen=True)
 class Run:
-    """One child process: wall and CPU seconds, and its peak resident memory."""
+    """Seconds of wall clock and of CPU, and peak resident memory (child processes only)."""
 
     wall: float
     cpu: float
-    rss_mb: float
+    rss_mb: float = 0.0
+
+    @staticmethod
+    def median(runs: list[Run]) -> Run:
+        return Run(
+            *(statistics.median(getattr(r, f) for r in runs) for f in ("wall", "cpu", "rss_mb"))
+        )
+
+    def __str__(self) -> str:
+        return f"{self.cpu:.2f} s ({self.wall:.2f} s)"
 
 
 @dataclass
 class Result:
-    """Every figure for one N; times are medians."""
+    """Every figure for one N; each `Run` is a median."""
 
     n: int
     yaml_kb_median: float
-    load_records_s: float
-    cli_validate_s: float
-    cli_startup_s: float
-    render_s: float
-    plain_s: float
-    plugin_s: float
-    nexus_build_s: float
-    plain_cpu_s: float
-    plugin_cpu_s: float
-    plain_rss_mb: float
-    plugin_rss_mb: float
+    load: Run
+    render: Run
+    cli: Run
+    startup: Run
+    plain: Run
+    plugin: Run
+    nexus: Run
     page_kb_median: float
     page_kb_max: float
     search_index_mb: float
     site_mb: float
 
     @property
-    def overhead(self) -> float:
-        return (self.plugin_s - self.plain_s) / self.plain_s
-
-    @property
     def overhead_cpu(self) -> float:
-        return (self.plugin_cpu_s - self.plain_cpu_s) / self.plain_cpu_s
+        return (self.plugin.cpu - self.plain.cpu) / self.plain.cpu
 
     @property
-    def generator_s(self) -> float:
-        return self.load_records_s + self.render_s
+    def overhead_wall(self) -> float:
+        return (self.plugin.wall - self.plain.wall) / self.plain.wall
+
+    @property
+    def generator_cpu(self) -> float:
+        return self.load.cpu + self.render.cpu
 
 
 def log(message: str) -> None:
@@ -87,7 +93,12 @@ def child(cmd: list[str], cwd: Path) -> Run:
     start = time.perf_counter()
     with out.open("wb") as handle:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
@@ -96,14 +107,15 @@ def child(cmd: list[str], cwd: Path) -> Run:
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def median_of(runs: int, fn: Callable[[], float]) -> float:
-    return statistics.median(fn() for _ in range(runs))
+def repeat(runs: int, fn: Callable[[], Run]) -> Run:
+    return Run.median([fn() for _ in range(runs)])
 
 
-def timed(fn: Callable[[], Any]) -> float:
-    start = time.perf_counter()
+def timed(fn: Callable[[], Any]) -> Run:
+    """One in-process call; CPU time is this process's, which the machine's load barely moves."""
+    wall, cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - start
+    return Run(time.perf_counter() - wall, time.process_time() - cpu)
 
 
 def write_configs(project: Path) -> None:
@@ -145,14 +157,14 @@ def measure(project: Path, n: int, seed: int, runs: int, validate_runs: int) -> 
 
     log(f"N={n}: validate, {validate_runs} runs each")
     with contextlib.chdir(project):
-        load_s = median_of(validate_runs, lambda: timed(lambda: load_records([Path("incidents")])))
+        load = repeat(validate_runs, lambda: timed(lambda: load_records([Path("incidents")])))
         records = load_records([Path("incidents")])
-        render_s = median_of(
+        render = repeat(
             validate_runs,
             lambda: timed(lambda: (Renderer(ROOT / "templates").site(records), reference_page())),
         )
-    cli_s = median_of(validate_runs, lambda: child([nexus, "validate", "incidents"], project).wall)
-    startup_s = median_of(validate_runs, lambda: child([nexus, "validate", "empty"], project).wall)
+    cli = repeat(validate_runs, lambda: child([nexus, "validate", "incidents"], project))
+    startup = repeat(validate_runs, lambda: child([nexus, "validate", "empty"], project))
 
     builds: dict[str, list[Run]] = {"plain": [], "plugin": [], "nexus": []}
     commands = {
@@ -173,24 +185,16 @@ def measure(project: Path, n: int, seed: int, runs: int, validate_runs: int) -> 
     page_kb = [p.stat().st_size / 1024 for p in pages]
     site = project / "site-plugin"
     site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-
-    def med(name: str, attr: str) -> float:
-        return statistics.median(getattr(r, attr) for r in builds[name])
-
     return Result(
         n=n,
         yaml_kb_median=statistics.median(sizes) / 1024,
-        load_records_s=load_s,
-        cli_validate_s=cli_s,
-        cli_startup_s=startup_s,
-        render_s=render_s,
-        plain_s=med("plain", "wall"),
-        plugin_s=med("plugin", "wall"),
-        nexus_build_s=med("nexus", "wall"),
-        plain_cpu_s=med("plain", "cpu"),
-        plugin_cpu_s=med("plugin", "cpu"),
-        plain_rss_mb=med("plain", "rss_mb"),
-        plugin_rss_mb=med("plugin", "rss_mb"),
+        load=load,
+        render=render,
+        cli=cli,
+        startup=startup,
+        plain=Run.median(builds["plain"]),
+        plugin=Run.median(builds["plugin"]),
+        nexus=Run.median(builds["nexus"]),
         page_kb_median=statistics.median(page_kb),
         page_kb_max=max(page_kb),
         search_index_mb=(site / "search" / "search_index.json").stat().st_size / 2**20,
@@ -203,6 +207,7 @@ def verdict(ok: bool) -> str:
 
 
 def report(results: list[Result]) -> str:
+    """Markdown tables; each time is CPU seconds with wall-clock seconds in brackets."""
     lines = [
         "### validate",
         "",
@@ -211,39 +216,38 @@ def report(results: list[Result]) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
+        ok = verdict(r.cli.cpu < TARGET_VALIDATE_S) if r.n <= TARGET_N else "—"
         lines.append(
-            f"| {r.n:,} | {r.yaml_kb_median:.1f} KB | {r.load_records_s:.3f} s "
-            f"| {r.load_records_s / r.n * 1e3:.2f} ms | {r.cli_validate_s:.3f} s "
-            f"| {r.cli_validate_s / r.n * 1e3:.2f} ms | {r.cli_startup_s:.3f} s "
-            f"| {verdict(r.cli_validate_s < TARGET_VALIDATE_S) if r.n <= TARGET_N else '—'} |"
+            f"| {r.n:,} | {r.yaml_kb_median:.1f} KB | {r.load} | {r.load.cpu / r.n * 1e3:.2f} ms "
+            f"| {r.cli} | {r.cli.cpu / r.n * 1e3:.2f} ms | {r.startup} | {ok} |"
         )
     lines += [
         "",
         "### build",
         "",
-        "| N | plain mkdocs | mkdocs + plugin | nexus-pm build | overhead (wall) "
-        "| overhead (CPU) | generator in-process | share of plain | target: < 10 % |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| N | plain mkdocs build | mkdocs build + plugin | nexus-pm build | overhead "
+        "| generator in-process | generator / plain | target: overhead < 10 % |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         lines.append(
-            f"| {r.n:,} | {r.plain_s:.2f} s | {r.plugin_s:.2f} s | {r.nexus_build_s:.2f} s "
-            f"| {r.overhead:+.1%} | {r.overhead_cpu:+.1%} | {r.generator_s:.2f} s "
-            f"| {r.generator_s / r.plain_s:.1%} | {verdict(r.overhead < TARGET_OVERHEAD)} |"
+            f"| {r.n:,} | {r.plain} | {r.plugin} | {r.nexus} "
+            f"| {r.overhead_cpu:+.1%} ({r.overhead_wall:+.1%}) | {r.load.cpu + r.render.cpu:.2f} s "
+            f"| {r.generator_cpu / r.plain.cpu:.1%} | {verdict(r.overhead_cpu < TARGET_OVERHEAD)} |"
         )
     lines += [
         "",
         "### pages",
         "",
-        "| N | incident HTML median | max | target: < 40 KB | search_index.json | site "
-        "| peak RSS plain / plugin |",
+        "| N | incident page HTML, median | max | target: < 40 KB | search_index.json "
+        "| site (plugin build) | peak RSS plain / plugin |",
         "|---:|---:|---:|---|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r.n:,} | {r.page_kb_median:.1f} KB | {r.page_kb_max:.1f} KB "
             f"| {verdict(r.page_kb_max < TARGET_PAGE_KB)} | {r.search_index_mb:.1f} MB "
-            f"| {r.site_mb:.0f} MB | {r.plain_rss_mb:.0f} / {r.plugin_rss_mb:.0f} MB |"
+            f"| {r.site_mb:.0f} MB | {r.plain.rss_mb:.0f} / {r.plugin.rss_mb:.0f} MB |"
         )
     return "\n".join(lines)
 
@@ -268,6 +272,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    # A plain `kill` still runs the cleanup below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = Path(tempfile.mkdtemp(prefix="nexus-pm-bench-", dir=args.workdir))
     results = []
     try:
@@ -287,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     print(report(results))
     if args.json:
         rows = [
-            asdict(r) | {"overhead": r.overhead, "overhead_cpu": r.overhead_cpu} for r in results
+            asdict(r) | {"overhead_cpu": r.overhead_cpu, "overhead_wall": r.overhead_wall}
+            for r in results
         ]
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     return 0
