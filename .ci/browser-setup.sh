@@ -26,13 +26,24 @@ apt_install() {
     apt-get install -y -qq "$@" >/dev/null
 }
 
-if [ ! -x "$chromium" ]; then
-    if [ "$chromium" != /usr/bin/chromium ] || ! command -v apt-get >/dev/null; then
-        say "no browser at $chromium and no way to install it here; set CHROMIUM_PATH" >&2
-        exit 1
+missing() {
+    local package
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q '^install ok installed$' ||
+            printf '%s\n' "$package"
+    done
+}
+
+if [ "$chromium" = /usr/bin/chromium ] && command -v apt-get >/dev/null; then
+    # Fonts, emoji included, so that screenshots show text the way a visitor sees it.
+    mapfile -t wanted < <(missing chromium fonts-liberation fonts-dejavu-core fonts-noto-color-emoji)
+    if [ "${#wanted[@]}" -gt 0 ]; then
+        apt_install "${wanted[@]}"
     fi
-    # Fonts so that screenshots show text the way a visitor sees it.
-    apt_install chromium fonts-liberation fonts-dejavu-core
+fi
+if [ ! -x "$chromium" ]; then
+    say "no browser at $chromium; install one, or set CHROMIUM_PATH" >&2
+    exit 1
 fi
 
 if ! command -v npm >/dev/null; then

@@ -1,0 +1,141 @@
+"""A record full of HTML, script and Markdown shows as plain text everywhere, and nothing runs."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from .conftest import Site, Tab
+
+HOSTILE = "INC-9999"
+PAGE = "/incidents/inc-9999/"
+# Anything a payload could have turned into live markup.
+INJECTED = (
+    "script:not([src]):not([type='application/json'])",
+    "img[src='x']",
+    "svg[onload]",
+    "[onerror], [onload], [onclick], [onmouseover]",
+    "a[href^='javascript:' i]",
+    # The page's own text; search results mark missing query terms with <del> themselves.
+    ".md-content :is(b, i, em, del)",
+)
+
+
+class _Title(HTMLParser):
+    """The text of the document's <title>, as a browser reads it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.inside = self.inside or tag == "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = self.inside and tag != "title"
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.text += data
+
+
+def test_title_element_holds_the_whole_title_as_text(site: Site) -> None:
+    # Needs no browser. Material writes the title through striptags, which decodes
+    # entities, so a title taken from the heading could close <title> early.
+    html = (site.root / PAGE.strip("/") / "index.html").read_text(encoding="utf-8")
+    assert len(re.findall(r"<title\b", html)) == 1 and html.count("</title>") == 1
+    parser = _Title()
+    parser.feed(html)
+    assert parser.text.startswith(f"{HOSTILE}: {site.incidents[HOSTILE].title} - ")
+
+
+def no_injected_markup(tab: Tab) -> None:
+    for selector in INJECTED:
+        found = tab.page.locator(selector).evaluate_all("els => els.map(e => e.outerHTML)")
+        if selector.startswith("script"):
+            found = [html for html in found if "xss-ran" in html]
+        assert found == [], (selector, found)
+
+
+def heading(tab: Tab) -> str:
+    # The permalink anchor after the heading text is Material's.
+    return tab.page.locator("article h1").inner_text().removesuffix("¶").strip()
+
+
+@pytest.mark.browser
+def test_incident_page_shows_every_payload_as_text(tab: Tab, site: Site) -> None:
+    incident = site.incidents[HOSTILE]
+    tab.open(PAGE)
+    full_title = f"{HOSTILE}: {incident.title}"
+    assert heading(tab) == full_title
+    assert tab.page.title().startswith(full_title)
+    body = " ".join(tab.page.locator("article").inner_text().split())
+    symptom = incident.symptom
+    assert symptom is not None
+    assert symptom.error_output in tab.page.locator("article pre").first.inner_text()
+    for text in (
+        incident.summary,
+        incident.authors[0],
+        symptom.description,
+        symptom.observations[0].label,
+        symptom.observations[0].value,
+        incident.prevention.checklist[0].text,
+    ):
+        assert " ".join(text.split()) in body
+    # Hovering and clicking where the payloads sit would fire any live handler.
+    tab.page.locator("article h1").click()
+    tab.page.get_by_text(incident.authors[0]).hover()
+    no_injected_markup(tab)
+    tab.assert_clean()
+
+
+@pytest.mark.browser
+def test_index_and_tag_pages_list_the_title_as_text(tab: Tab, site: Site) -> None:
+    full_title = f"{HOSTILE}: {site.incidents[HOSTILE].title}"
+    for path in ("/incidents/", "/tags/xss/", "/services/hostile-service/", "/severity/sev3/"):
+        tab.open(path)
+        links = tab.page.locator("article a", has_text=f"{HOSTILE}:")
+        assert links.count() >= 1, path
+        assert set(links.all_inner_texts()) == {full_title}, path
+        no_injected_markup(tab)
+    tab.assert_clean()
+
+
+@pytest.mark.browser
+def test_tag_chips_are_the_tags(tab: Tab, site: Site) -> None:
+    tab.open(PAGE)
+    chips = tab.page.locator("nav.md-tags a.md-tag")
+    assert sorted(chips.all_inner_texts()) == sorted(site.incidents[HOSTILE].tags)
+    tab.assert_clean()
+
+
+@pytest.mark.browser
+def test_checklist_page_shows_the_item_as_text(tab: Tab, site: Site) -> None:
+    tab.open("/checklist/")
+    item = site.incidents[HOSTILE].prevention.checklist[0].text
+    assert tab.page.locator("li.task-list-item", has_text=item).count() == 1
+    no_injected_markup(tab)
+    tab.assert_clean()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["Hostile", "onerror=alert", '<script>console.log("xss-ran")'])
+def test_search_results_show_the_title_as_text(tab: Tab, site: Site, query: str) -> None:
+    tab.open("/")
+    box = tab.page.locator(".md-search__input")
+    box.click()
+    box.press_sequentially(query)
+    result = tab.page.locator("a.md-search-result__link", has_text=f"{HOSTILE}:").first
+    result.wait_for(state="visible")
+    # Search highlights matches with <mark>; the text around them stays the title.
+    title = result.locator("h1").first.inner_text()
+    assert " ".join(title.split()) == f"{HOSTILE}: {site.incidents[HOSTILE].title}"
+    no_injected_markup(tab)
+    result.click()
+    tab.page.wait_for_url(f"**{PAGE}*")
+    assert heading(tab) == f"{HOSTILE}: {site.incidents[HOSTILE].title}"
+    no_injected_markup(tab)
+    tab.assert_clean()
