@@ -9,7 +9,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from .podman import Podman
+from .podman import Podman, unmount_below
 
 TAG = "docker.io/library/python:3.11-slim"
 
@@ -71,6 +71,8 @@ def interpreter_problem() -> str | None:
         return "needs a CPython built with --enable-shared, so that it can be relocated"
     if not (Path(sys.base_prefix) / "bin" / "python3.11").is_file():
         return f"no bin/python3.11 under {sys.base_prefix}"
+    if not (Path(sys.base_prefix) / "lib" / str(sysconfig.get_config_var("INSTSONAME"))).is_file():
+        return f"no shared libpython under {sys.base_prefix}/lib"
     return None
 
 
@@ -149,5 +151,7 @@ def build_stand_in(podman: Podman, log: Path) -> str:
         assert tar.returncode == 0, "tar of the rootfs failed"
         assert result.returncode == 0, result.stderr
     finally:
+        # debootstrap mounts /proc and /sys inside; a failed run may leave them.
+        unmount_below(rootfs)
         shutil.rmtree(rootfs, ignore_errors=True)
     return TAG

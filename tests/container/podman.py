@@ -147,7 +147,7 @@ class Podman:
             self("rm", "--all", "--force", "--time", "2", check=False, timeout=120)
             self("rmi", "--all", "--force", check=False, timeout=120)
         finally:
-            _unmount_below(self.work)
+            unmount_below(self.work)
             shutil.rmtree(self.work, ignore_errors=True)
             for path in self.created:  # file first, then its folders, innermost first
                 if path.is_file():
@@ -156,7 +156,7 @@ class Podman:
                     path.rmdir()
 
 
-def _unmount_below(folder: Path) -> None:
+def unmount_below(folder: Path) -> None:
     # A container killed mid-run can leave its shm mount behind; rmtree would
     # then fail or descend into it. Unmount deepest first.
     prefix = str(folder.resolve()) + "/"
