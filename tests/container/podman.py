@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import resource
 import shutil
 import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +24,28 @@ TOOLS = ("podman", "runc", "debootstrap", "chroot", "tar")
 
 def missing_tools() -> list[str]:
     return [tool for tool in TOOLS if shutil.which(tool) is None]
+
+
+@contextmanager
+def host_lock(timeout: float) -> Iterator[None]:
+    """Hold the host-wide lock for container tests, waiting up to `timeout` seconds."""
+    # The fixed image always binds port 8003 on the host network, and the
+    # blob-info cache is shared, so two test sessions at once would collide.
+    path = Path(tempfile.gettempdir()) / "nexus-pm-container-tests.lock"
+    with path.open("a") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"another test session held {path} for {timeout}s") from None
+                time.sleep(1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _nofile_limit() -> int:

@@ -12,7 +12,7 @@ import pytest
 
 from ..components import need
 from .base_image import build_stand_in, interpreter_problem
-from .podman import Podman, missing_tools
+from .podman import Podman, host_lock, missing_tools
 from .procs import get_json, port_in_use, wait_for_json
 
 pytestmark = pytest.mark.container
@@ -34,11 +34,12 @@ def podman(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Podman]:
     if missing := missing_tools():
         problems.append(f"missing {', '.join(missing)} (run .ci/container-setup.sh)")
     need("podman", not problems, "; ".join(problems))
-    engine = Podman.create(tmp_path_factory.mktemp("podman"))
-    try:
-        yield engine
-    finally:
-        engine.cleanup()
+    with host_lock(timeout=1200):
+        engine = Podman.create(tmp_path_factory.mktemp("podman"))
+        try:
+            yield engine
+        finally:
+            engine.cleanup()
 
 
 @pytest.fixture(scope="session")
