@@ -6,11 +6,13 @@ makes `nexus-pm new` ask for missing values even when stdin is not a terminal.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -466,3 +468,11 @@ def test_edit_with_failing_editor_keeps_the_file(
     result = cli_invoke(*OOM, *DAY, "--no-input", "--edit", exit_code=1)
     assert "Editing failed" in result.stderr and "is kept" in result.stderr
     assert (project / result.stdout.strip()).is_file()
+
+
+def test_draft_passes_the_editor_schema(project: Path, cli_invoke: CliInvoke) -> None:
+    # The first line points YAML editors at this schema: the draft must not show red there.
+    out = cli_invoke(*OOM, *DAY, "--tag", "oom", "--related", "INC-0001", "--no-input").stdout
+    schema = json.loads((project / "schemas" / "incident.schema.json").read_text(encoding="utf-8"))
+    data = parse_yaml((project / out.strip()).read_text(encoding="utf-8"), "draft")
+    jsonschema.validate(data, schema)
