@@ -240,5 +240,62 @@ def list_(
         err("no incidents match")
 
 
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files or folders to check. Default: the repo (.).", show_default=False
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, json or sarif.")] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here, not stdout.")
+    ] = None,
+    incidents: Annotated[
+        Path, typer.Option(help="Records whose lessons the rules enforce.")
+    ] = Path("incidents"),
+    config_file: ConfigFile = Path("mkdocs.yml"),
+    site_url: Annotated[
+        str | None, typer.Option(help="Base URL of incident pages. Default: mkdocs.yml site_url.")
+    ] = None,
+) -> None:
+    """Run the prevention rules; exit 0 clean, 1 findings, 2 unreadable input."""
+    from .checks.command import Format, render, run_check
+    from .site import write_atomic
+
+    try:
+        chosen = Format(fmt)
+    except ValueError:
+        raise typer.BadParameter("must be text, json or sarif", param_hint="--format") from None
+    for path in paths or []:
+        if not path.exists():
+            raise typer.BadParameter(f"{display_path(path)} does not exist", param_hint="PATHS")
+    try:
+        result = run_check(
+            paths or [],
+            root=Path("."),
+            incidents=incidents,
+            config_file=config_file,
+            site_url=site_url,
+        )
+    except NexusError as exc:
+        for problem in exc.problems:
+            err(str(problem))
+        err(exc.message or "nexus-pm check: fix the problems above, then check again")
+        raise typer.Exit(2) from None
+    report = render(result, chosen)
+    if output is None:
+        sys.stdout.write(report)
+    else:
+        write_atomic(output, report)
+    for problem in result.outcome.errors:
+        err(str(problem))
+    from .checks.report import summary
+
+    err(summary(result.outcome))
+    raise typer.Exit(result.outcome.exit_code)
+
+
 def main() -> None:
     app()

@@ -223,6 +223,10 @@ def load_records(paths: Sequence[Path], *, max_bytes: int = MAX_BYTES) -> list[R
             except NexusError as exc:
                 problems.extend(exc.problems)
     problems.extend(cross_record_problems(records))
+    # Imported here: the checks package reads records, so it imports this module.
+    from .checks.links import record_check_problems
+
+    problems.extend(record_check_problems(records))
     if problems:
         raise NexusError(problems)
     return sorted(records, key=lambda r: (r.incident.date, r.incident.id), reverse=True)

@@ -14,6 +14,8 @@ from typing import Any
 
 import jinja2
 
+from .checks.links import rule_entries
+from .checks.registry import META_RULES
 from .errors import display_path
 from .loader import Record
 from .models import SEVERITY_MEANING, Incident, Severity
@@ -169,6 +171,9 @@ class Renderer:
         )
         pages["checklist.md"] = self._render(
             "checklist.md.j2", "checklist.md", entries=checklist(records)
+        )
+        pages["rules.md"] = self._render(
+            "rules.md.j2", "rules.md", rules=rule_entries(records), meta=META_RULES
         )
         return dict(sorted(pages.items()))
 

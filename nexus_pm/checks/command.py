@@ -1,0 +1,61 @@
+"""`nexus-pm check`: load the records, scan the files, and report in the chosen format."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+
+from ..loader import load_records
+from .links import IncidentRef, SiteSettings, incident_refs, site_settings
+from .report import json_report, sarif_report, text_report
+from .scan import Outcome, discover, load_config, scan
+
+
+class Format(StrEnum):
+    """How findings are written."""
+
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One check run and what its report needs."""
+
+    outcome: Outcome
+    refs: dict[str, list[IncidentRef]]
+    site: SiteSettings
+
+
+def run_check(
+    paths: Sequence[Path],
+    *,
+    root: Path,
+    incidents: Path,
+    config_file: Path,
+    site_url: str | None = None,
+) -> Run:
+    """Scan `paths` (default: `root`); raises NexusError for bad records or settings."""
+    settings = site_settings(config_file)
+    if site_url is not None:
+        settings = replace(settings, site_url=site_url or None)
+    records = load_records([incidents]) if incidents.is_dir() else []
+    refs, guards = incident_refs(records, settings.site_url, directory_urls=settings.directory_urls)
+    config = load_config(root)
+    chosen = list(paths) or [root]
+    files, problems = discover(chosen, root, config)
+    walked = [p for p in chosen if p.is_dir()]
+    outcome = scan(files, refs, guards, root=root, walked=walked, config=config)
+    outcome.errors = sorted(outcome.errors + problems)
+    return Run(outcome, refs, settings)
+
+
+def render(result: Run, fmt: Format) -> str:
+    if fmt is Format.JSON:
+        return json_report(result.outcome)
+    if fmt is Format.SARIF:
+        return sarif_report(result.outcome, result.refs, result.site)
+    return text_report(result.outcome)

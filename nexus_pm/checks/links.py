@@ -1,0 +1,266 @@
+"""How records link to rules: `check:` ids, their proof on the fix's snippets, and drift guards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import yaml
+
+from ..errors import NexusError, Problem, display_path
+from ..loader import Record, locate
+from ..models import Change, Incident
+from .base import Finding, Kind, ParseError, Rule
+from .registry import KIND_BY_NAME, RULES, unknown_rule
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A fix to show next to a finding: the incident's after snippet."""
+
+    title: str
+    path: str
+    language: str
+    code: str
+
+
+@dataclass(frozen=True)
+class IncidentRef:
+    """An incident behind a rule: what a finding names and links to."""
+
+    id: str
+    title: str
+    url: str | None
+    source: str
+    items: tuple[str, ...]
+    fixes: tuple[Fix, ...]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A fix that names its repo file: the rules it satisfied must keep passing there."""
+
+    incident: IncidentRef
+    path: str
+    change: int
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What a rule makes of one change's snippets."""
+
+    change: int
+    before: list[Finding] | None
+    after: list[Finding] | None
+    error: str | None = None
+
+
+def linked(record: Record) -> dict[str, list[int]]:
+    """Rule ids that the record's checklist links, with the items that link each."""
+    found: dict[str, list[int]] = {}
+    for index, item in enumerate(record.incident.prevention.checklist):
+        if item.check:
+            found.setdefault(item.check, []).append(index)
+    return found
+
+
+def prove(rule: Rule[Any], incident: Incident) -> list[Proof]:
+    """Run `rule` on every before/after snippet of the incident in the rule's language."""
+    kind = KIND_BY_NAME[rule.kind]
+    proofs = []
+    for index, change in enumerate(incident.fix.changes if incident.fix else []):
+        try:
+            before = _run(rule, kind, change, index, "before")
+            after = _run(rule, kind, change, index, "after")
+        except ParseError as exc:
+            proofs.append(Proof(index, None, None, exc.message))
+            continue
+        if before is not None or after is not None:
+            proofs.append(Proof(index, before, after))
+    return proofs
+
+
+def _run(
+    rule: Rule[Any], kind: Kind[Any], change: Change, index: int, side: str
+) -> list[Finding] | None:
+    snippet = change.before if side == "before" else change.after
+    if snippet.language.lower() not in kind.languages:
+        return None
+    try:
+        parsed = kind.parse_snippet(snippet.code, side)
+    except ParseError as exc:
+        where = f"fix.changes.{index}.{side}"
+        message = f"cannot read the {side} snippet ({where}) at its line {exc.line}: {exc.message}"
+        raise ParseError(exc.line, message) from None
+    return rule.check(parsed)
+
+
+def record_check_problems(records: Iterable[Record]) -> list[Problem]:
+    """Unknown rule ids, and linked rules that miss the incident's before or pass its after."""
+    problems: list[Problem] = []
+    for record in records:
+        for index, item in enumerate(record.incident.prevention.checklist):
+            if not item.check:
+                continue
+            loc = ("prevention", "checklist", index, "check")
+            at = Problem(
+                display_path(record.path), locate(record.text, loc), ".".join(map(str, loc)), ""
+            )
+            rule = RULES.get(item.check)
+            messages = (
+                [unknown_rule(item.check)] if rule is None else _disproof(rule, record.incident)
+            )
+            problems.extend(Problem(at.path, at.line, at.field, m) for m in messages)
+    return problems
+
+
+def _disproof(rule: Rule[Any], incident: Incident) -> list[str]:
+    proofs = prove(rule, incident)
+    name = f"rule {rule.id}"
+    kind = KIND_BY_NAME[rule.kind].name
+    messages = [f"{name} cannot be proved: {p.error}" for p in proofs if p.error]
+    befores = [p for p in proofs if p.before is not None]
+    if not befores and not messages:
+        return [
+            f"{name} checks {kind} files, but the incident has no {kind} before/after snippet "
+            "(fix.changes) to prove it on; add one or drop the check"
+        ]
+    if befores and not any(p.before for p in befores):
+        where = ", ".join(f"fix.changes.{p.change}.before" for p in befores)
+        messages.append(
+            f"{name} does not flag the incident's before snippet ({where}); the lesson is not encoded"
+        )
+    for proof in proofs:
+        for finding in (proof.after or [])[:1]:
+            messages.append(
+                f"{name} flags the incident's after snippet (fix.changes.{proof.change}.after) "
+                f"at its line {finding.line}: {finding.message}; the fix does not pass the rule"
+            )
+    return messages
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What findings need from mkdocs.yml to link to the site."""
+
+    site_url: str | None = None
+    directory_urls: bool = True
+    repo_url: str | None = None
+
+
+def site_settings(config_file: Path) -> SiteSettings:
+    """`site_url`, `use_directory_urls` and `repo_url` from mkdocs.yml; no file, no links."""
+    if not config_file.is_file():
+        return SiteSettings()
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    class Loader(get_yaml_loader()):  # type: ignore[misc]
+        """mkdocs' loader (for !ENV), reading any other tag as nothing: few keys matter here."""
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    shown = display_path(config_file)
+    try:
+        with config_file.open(encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=Loader)  # built on yaml.SafeLoader
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        message = f"cannot read the MkDocs configuration: {str(exc).splitlines()[0]}"
+        raise NexusError([Problem(shown, 1, "site_url", message)]) from None
+    if not isinstance(data, dict):
+        return SiteSettings()
+    site_url, repo_url = data.get("site_url"), data.get("repo_url")
+    return SiteSettings(
+        str(site_url) if site_url else None,
+        bool(data.get("use_directory_urls", True)),
+        str(repo_url) if repo_url else None,
+    )
+
+
+def page_url(site_url: str | None, page: str, *, directory_urls: bool = True) -> str | None:
+    """The public URL of a docs page such as `incidents/inc-0001.md`."""
+    if not site_url:
+        return None
+    stem = page.removesuffix(".md")
+    path = (
+        (stem.removesuffix("index") if stem.endswith("index") else stem + "/")
+        if directory_urls
+        else stem + ".html"
+    )
+    return urljoin(site_url.rstrip("/") + "/", path)
+
+
+def incident_refs(
+    records: Sequence[Record], site_url: str | None, *, directory_urls: bool = True
+) -> tuple[dict[str, list[IncidentRef]], list[Guard]]:
+    """For each rule, the incidents that link it; and the fixes to guard against drift."""
+    # render imports this package for the Rules page, so its page names are looked up late.
+    from ..render import page_uri
+
+    refs: dict[str, list[IncidentRef]] = {}
+    guards: list[Guard] = []
+    for record in sorted(records, key=lambda r: r.incident.id):
+        incident = record.incident
+        url = page_url(site_url, page_uri(incident), directory_urls=directory_urls)
+        checklist = incident.prevention.checklist
+        changes = incident.fix.changes if incident.fix else []
+        guarded: dict[int, list[str]] = {}
+        links = sorted(linked(record).items())
+        for rule_id, items in links:
+            rule = RULES.get(rule_id)
+            if rule is None:
+                continue
+            proved = [p.change for p in prove(rule, incident) if p.before]
+            ref = IncidentRef(
+                incident.id,
+                incident.title,
+                url,
+                display_path(record.path),
+                tuple(checklist[i].text for i in items),
+                tuple(_fix(changes[i]) for i in proved),
+            )
+            refs.setdefault(rule_id, []).append(ref)
+            for index in proved:
+                guarded.setdefault(index, []).append(rule_id)
+        every_item = tuple(checklist[i].text for _, items in links for i in items)
+        for index, rule_ids in sorted(guarded.items()):
+            path = changes[index].path
+            if path:
+                whole = IncidentRef(
+                    incident.id,
+                    incident.title,
+                    url,
+                    display_path(record.path),
+                    every_item,
+                    (_fix(changes[index]),),
+                )
+                guards.append(Guard(whole, path, index, tuple(rule_ids)))
+    return refs, guards
+
+
+def _fix(change: Change) -> Fix:
+    return Fix(change.title, change.after.path, change.after.language, change.after.code)
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    """One rule on the Rules page, with the incidents and checklist items behind it."""
+
+    rule: Rule[Any]
+    patterns: tuple[str, ...]
+    incidents: tuple[tuple[Record, tuple[str, ...]], ...]
+
+
+def rule_entries(records: Iterable[Record]) -> list[RuleEntry]:
+    """Every rule, by id, with the records that link it, by incident id."""
+    behind: dict[str, list[tuple[Record, tuple[str, ...]]]] = {}
+    for record in sorted(records, key=lambda r: r.incident.id):
+        checklist = record.incident.prevention.checklist
+        for rule_id, items in linked(record).items():
+            behind.setdefault(rule_id, []).append((record, tuple(checklist[i].text for i in items)))
+    return [
+        RuleEntry(rule, KIND_BY_NAME[rule.kind].patterns, tuple(behind.get(rule_id, [])))
+        for rule_id, rule in sorted(RULES.items())
+    ]

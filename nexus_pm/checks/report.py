@@ -1,0 +1,207 @@
+"""Findings as text for people, JSON for scripts, and SARIF 2.1.0 for code scanning."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from .. import __version__
+from ..errors import Problem
+from ..render import slug
+from .base import Finding
+from .links import IncidentRef, SiteSettings, page_url
+from .registry import DRIFT, META_RULES, RULES
+from .scan import Entry, Outcome
+
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+
+
+def rule_anchor(rule_id: str) -> str:
+    """The Rules page anchor of a rule: its id with every run of other characters as `-`."""
+    return slug(rule_id)
+
+
+def repeats(entry: Entry) -> str:
+    if not entry.incidents or entry.finding.rule == DRIFT:
+        return ""
+    return " (repeats " + "; ".join(f"{i.id}: {i.title}" for i in entry.incidents) + ")"
+
+
+def text_report(outcome: Outcome) -> str:
+    """One line per finding, its incident pages below it, and each incident's fix once."""
+    lines: list[str] = []
+    shown: dict[str, IncidentRef] = {}
+    for entry in outcome.active:
+        lines.append(f"{entry.finding}{repeats(entry)}")
+        for incident in entry.incidents:
+            if incident.url:
+                lines.append(f"    see {incident.url}")
+            shown.setdefault(incident.id, incident)
+    for incident in sorted(shown.values(), key=lambda i: i.id):
+        for fix in incident.fixes:
+            lines += ["", f"{incident.id} fixed it in {fix.path} ({fix.title}):"]
+            lines += [f"    {line}".rstrip() for line in fix.code.rstrip("\n").split("\n")]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def summary(outcome: Outcome) -> str:
+    files = len(outcome.files)
+    count = len(outcome.active)
+    text = f"{count or 'no'} finding{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    if outcome.suppressed:
+        text += f" ({len(outcome.suppressed)} suppressed)"
+    if outcome.errors:
+        text += f"; {len(outcome.errors)} file{'s' if len(outcome.errors) != 1 else ''} could not be checked"
+    return text
+
+
+def _incident(incident: IncidentRef) -> dict[str, Any]:
+    return {
+        "id": incident.id,
+        "title": incident.title,
+        "url": incident.url,
+        "record": incident.source,
+        "checklist": list(incident.items),
+        "fixes": [
+            {"title": f.title, "path": f.path, "language": f.language, "code": f.code}
+            for f in incident.fixes
+        ],
+    }
+
+
+def _entry(entry: Entry) -> dict[str, Any]:
+    f = entry.finding
+    data: dict[str, Any] = {"path": f.path, "line": f.line, "rule": f.rule, "message": f.message}
+    data["incidents"] = [_incident(i) for i in entry.incidents]
+    if entry.suppression is not None:
+        data["suppression"] = {"line": entry.suppression.line, "reason": entry.suppression.reason}
+    return data
+
+
+def _problem(problem: Problem) -> dict[str, Any]:
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "field": problem.field,
+        "message": problem.message,
+    }
+
+
+def json_report(outcome: Outcome) -> str:
+    data = {
+        "findings": [_entry(e) for e in outcome.active],
+        "suppressed": [_entry(e) for e in outcome.suppressed],
+        "errors": [_problem(p) for p in outcome.errors],
+        "files": outcome.files,
+        "summary": {
+            "files": len(outcome.files),
+            "findings": len(outcome.active),
+            "suppressed": len(outcome.suppressed),
+            "errors": len(outcome.errors),
+        },
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _uri(path: str) -> str:
+    posix = PurePosixPath(path)
+    return posix.as_uri() if posix.is_absolute() else quote(path)
+
+
+def _location(path: str, line: int) -> dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": _uri(path)},
+            "region": {"startLine": max(line, 1)},
+        }
+    }
+
+
+def _help_markdown(rule_id: str, rationale: str, incidents: list[IncidentRef]) -> str:
+    parts = [rationale]
+    if incidents:
+        parts.append("Incidents behind this rule:")
+        parts.append(
+            "\n".join(
+                f"- [{i.id}: {i.title}]({i.url})" if i.url else f"- {i.id}: {i.title}"
+                for i in incidents
+            )
+        )
+        for incident in incidents:
+            for fix in incident.fixes:
+                parts.append(f"How {incident.id} fixed it, in `{fix.path}`:")
+                parts.append(f"```{fix.language}\n{fix.code.rstrip()}\n```")
+    else:
+        parts.append(f"No incident links `{rule_id}` yet.")
+    return "\n\n".join(parts)
+
+
+def sarif_report(outcome: Outcome, refs: dict[str, list[IncidentRef]], site: SiteSettings) -> str:
+    """A SARIF 2.1.0 log: every rule with its incidents, results with in-source suppressions."""
+    described = {rid: (r.title, r.rationale) for rid, r in sorted(RULES.items())} | META_RULES
+    rules_url = page_url(site.site_url, "rules.md", directory_urls=site.directory_urls)
+    rules: list[dict[str, Any]] = []
+    for rule_id, (title, rationale) in described.items():
+        incidents = refs.get(rule_id, [])
+        rule: dict[str, Any] = {
+            "id": rule_id,
+            "name": "".join(part.capitalize() for part in rule_id.replace("/", "-").split("-")),
+            "shortDescription": {"text": title},
+            "fullDescription": {"text": rationale},
+            "help": {"text": rationale, "markdown": _help_markdown(rule_id, rationale, incidents)},
+            "defaultConfiguration": {"level": "error"},
+            "properties": {
+                "incidents": [i.id for i in incidents],
+                "tags": ["nexus-pm", "postmortem"],
+            },
+        }
+        if rules_url:
+            rule["helpUri"] = f"{rules_url}#{rule_anchor(rule_id)}"
+        rules.append(rule)
+    index = {rule["id"]: n for n, rule in enumerate(rules)}
+    results = [_result(entry, index) for entry in outcome.entries]
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": f"{p.field}: {p.message}"},
+            "locations": [_location(p.path, p.line)],
+        }
+        for p in outcome.errors
+    ]
+    driver: dict[str, Any] = {"name": "nexus-pm", "version": __version__, "rules": rules}
+    if site.repo_url:
+        driver["informationUri"] = site.repo_url
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "invocations": [
+            {"executionSuccessful": not outcome.errors, "toolExecutionNotifications": notifications}
+        ],
+        "results": results,
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _result(entry: Entry, index: dict[str, int]) -> dict[str, Any]:
+    f: Finding = entry.finding
+    result: dict[str, Any] = {
+        "ruleId": f.rule,
+        "ruleIndex": index[f.rule],
+        "level": "error",
+        "message": {"text": f.message + repeats(entry)},
+        "locations": [_location(f.path, f.line)],
+        "properties": {"incidents": [i.id for i in entry.incidents]},
+    }
+    if entry.suppression is not None:
+        result["suppressions"] = [
+            {
+                "kind": "inSource",
+                "justification": entry.suppression.reason,
+                "location": _location(f.path, entry.suppression.line),
+            }
+        ]
+    return result
