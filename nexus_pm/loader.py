@@ -52,12 +52,19 @@ class _SafeLoader(_Loader):  # type: ignore[misc,valid-type]
             raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
         try:
             return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, OverflowError) as exc:
-            # Explicit tags such as `!!int abc` fail inside PyYAML's constructors.
-            message = f"cannot read {_brief(node.value)} as {node.tag}: {exc}"
+        except (ValueError, TypeError, OverflowError, AttributeError, LookupError) as exc:
+            # Explicit tags such as `!!int abc` or an empty `!!timestamp` fail
+            # inside PyYAML's constructors, each in its own way.
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            why = "" if isinstance(exc, AttributeError | LookupError) else f": {exc}"
+            message = f"cannot read {_brief(node.value)} as {tag}{why.split(';')[0]}"
             raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, yaml.MappingNode):  # `!!set ~` asks for a mapping of a scalar
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping, but found {node.id}", node.start_mark
+            )
         seen: dict[tuple[str, str], int] = {}
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode):

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+import jinja2
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.commands import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
-from .errors import NexusError, display_path
+from .errors import NexusError, Problem, display_path
 from .plugin import NexusPlugin, RecordsError
 
 
@@ -47,6 +51,26 @@ def build_site(config_file: Path, site_dir: Path) -> None:
     _log_to_stderr()
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(site_dir.parent):
+        _build_locked(config_file, site_dir)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One build at a time per folder; leftovers of a killed build are cleared under it."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _build_locked(config_file: Path, site_dir: Path) -> None:
+    # A build killed outright (SIGKILL, power loss) cannot clean up after itself.
+    for kind in ("new", "old"):
+        for stale in site_dir.parent.glob(f".{site_dir.name}-{kind}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
     try:
         config = load_config(str(config_file), site_dir=str(staging), strict=True)
@@ -68,6 +92,17 @@ def build_site(config_file: Path, site_dir: Path) -> None:
         raise NexusError(
             message=f"build failed: {exc}; the previous site is unchanged"
         ) from None
+    except jinja2.TemplateError as exc:
+        # A broken template is a problem in a file the user edits, not a crash.
+        where = display_path(getattr(exc, "filename", None) or "templates")
+        line = getattr(exc, "lineno", None) or 1
+        missing = isinstance(exc, jinja2.TemplateNotFound)
+        message = f"no template named {exc}" if missing else str(exc)
+        problem = Problem(where, line, "template", message)
+        raise NexusError([problem], "build failed; the previous site is unchanged") from None
+    except OSError as exc:
+        why = f"{exc.strerror or exc}: {display_path(exc.filename or site_dir)}"
+        raise NexusError(message=f"build failed: {why}; the previous site is unchanged") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -78,7 +113,13 @@ def _swap(new: Path, target: Path) -> None:
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
         os.rename(target, old / target.name)
-    os.rename(new, target)
+    try:
+        os.rename(new, target)
+    except OSError:
+        if old is not None:
+            os.rename(old / target.name, target)
+            old.rmdir()
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 

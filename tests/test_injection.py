@@ -61,7 +61,9 @@ def is_free_text(prop: dict[str, Any]) -> bool:
     return prop.get("type") == "string" and not {"pattern", "enum", "format", "const"} & set(prop)
 
 
-def poison(data: dict[str, Any], schema: dict[str, Any], defs: dict[str, Any], where: str) -> list[str]:
+def poison(
+    data: dict[str, Any], schema: dict[str, Any], defs: dict[str, Any], where: str
+) -> list[str]:
     """Put the payload in every free-text field of `data` and of the objects it holds."""
     filled = []
     for name, prop in free_text_fields(schema, defs):
@@ -70,7 +72,10 @@ def poison(data: dict[str, Any], schema: dict[str, Any], defs: dict[str, Any], w
             data[name] = MULTILINE if prop.get("maxLength", 0) > 2000 else PAYLOAD
             filled.append(path)
         elif prop.get("type") == "array" and is_free_text(prop.get("items", {})):
-            data[name] = [PAYLOAD, MULTILINE if prop["items"].get("maxLength", 0) > 2000 else PAYLOAD]
+            data[name] = [
+                PAYLOAD,
+                MULTILINE if prop["items"].get("maxLength", 0) > 2000 else PAYLOAD,
+            ]
             filled.append(path)
         elif prop.get("type") == "array" and name in data:
             item = prop.get("items", {})
@@ -267,7 +272,7 @@ def test_tag_chips_are_plain_slugs(site: Path) -> None:
     assert chips, "the hostile page shows its tags"
     data, _ = hostile_record()
     assert data["tags"], "the hostile record keeps the seed's tags"
-    with pytest.raises(ValueError, match="must be a slug|should match pattern"):
+    with pytest.raises(ValueError, match=r"must be a slug|should match pattern"):
         Incident.model_validate({**data, "tags": ["<script>x</script>"]})
 
 

@@ -1,0 +1,239 @@
+"""Fuzzing the loader and renderer: any text gives a valid model or a one-line NexusError."""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from nexus_pm.errors import NexusError
+from nexus_pm.loader import MAX_BYTES, Record, load_file, parse_incident
+from nexus_pm.models import Incident
+from nexus_pm.render import Renderer
+
+from .conftest import ROOT, SEED
+
+# CI runs a fixed, modest number of examples; NEXUS_PM_FUZZ_EXAMPLES raises it
+# for a long local run. No deadline: a slow shared machine is not a failure.
+settings.register_profile(
+    "nexus-fuzz",
+    max_examples=int(os.environ.get("NEXUS_PM_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    derandomize=bool(os.environ.get("CI")),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+FUZZ = settings.get_profile("nexus-fuzz")
+PROBLEM = re.compile(r"^[^:\n]+:\d+: \S+: [^\n]+$")
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+SEED_DATA: dict[str, Any] = yaml.safe_load(SEED_TEXT)
+RENDERER = Renderer(ROOT / "templates")
+
+# Pieces of YAML syntax, valid and not, so that generated text reaches deep
+# into the parser instead of failing on its first character.
+TOKENS = [
+    "{", "}", "[", "]", ":", ": ", ", ", "- ", "? ", "\n", "\n  ", "\n    ", "\t", " ",
+    "&a ", "*a", "&b ", "*b", "<<: ", "!!str ", "!!int ", "!!float ", "!!binary ", "!!set ",
+    "!!timestamp ", "!!python/object/apply:os.system ", "!!python/name:os.getcwd", "!custom ",
+    "---\n", "...\n", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "'", '"', "\\", "#", "|", ">-",
+    "|+", "~", "null", "yes", "no", "on", ".inf", ".nan", "0x1F", "0o17", "1e3", "-5",
+    "99999999999999999999", "2025-02-30", "2025-11-09T10:00:00Z", "12:30:00", "id", "title",
+    "summary", "date", "severity", "services", "times", "started", "detected", "metrics",
+    "total", "related", "symptom", "root_cause", "steps", "fix", "changes", "path", "before",
+    "INC-0001", "SEV1", "voice-service", "\u00e9", "\u202e", "\U0001f680", "\ufeff", "\x00",
+    "\x1b[31m", "\r\n", "\u2028", "{{ x }}", "<script>", "|", "`",
+]  # fmt: skip
+
+
+def check_load(text: str) -> Incident | None:
+    """Load `text`; only a model or a well-formed NexusError may come out."""
+    try:
+        return parse_incident(text, "incidents/fuzz.yaml")
+    except NexusError as exc:
+        assert_well_formed(exc)
+        return None
+
+
+def assert_well_formed(exc: NexusError) -> None:
+    assert exc.problems, f"a NexusError with no problem: {exc.message!r}"
+    for problem in exc.problems:
+        assert PROBLEM.match(str(problem)), str(problem)
+        assert problem.line >= 1
+
+
+def check_render(incident: Incident, text: str) -> None:
+    record = Record(path=Path("incidents/fuzz.yaml"), incident=incident, text=text)
+    pages = RENDERER.site([record])
+    assert f"incidents/{incident.id.lower()}.md" in pages
+
+
+def dump(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+@FUZZ
+@given(st.text(max_size=400))
+def test_any_text(text: str) -> None:
+    check_load(text)
+
+
+@FUZZ
+# Found by this test: PyYAML's own constructors failed with AttributeError
+# and TypeError, which reached the user as tracebacks.
+@example("!!timestamp ")
+@example("!!set ~")
+@given(st.lists(st.sampled_from(TOKENS) | st.text(max_size=5), max_size=60).map("".join))
+def test_yaml_token_soup(text: str) -> None:
+    check_load(text)
+
+
+yaml_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=30)
+    | st.dates()
+    | st.datetimes(),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.text(max_size=12) | st.sampled_from(sorted(SEED_DATA)), children, max_size=4
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@FUZZ
+@given(yaml_values)
+def test_arbitrary_yaml_documents(value: Any) -> None:
+    incident = check_load(dump(value))
+    assert incident is None or isinstance(incident, Incident)
+
+
+def paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside the seed, as keys and indexes."""
+    found = [prefix] if prefix else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += paths(value, (*prefix, index))
+    return found
+
+
+def get(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def parent_and_key(data: Any, path: tuple[Any, ...]) -> tuple[Any, Any]:
+    return get(data, path[:-1]), path[-1]
+
+
+MARKUP = ["<", ">", "&", "|", "`", "{{", "{%", "<!--", "\n", "\t", "\u202e", "#", "<script>"]
+strange_text = st.lists(
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=8)
+    | st.sampled_from(MARKUP),
+    min_size=1,
+    max_size=8,
+).map("".join)
+retyped = (
+    st.none() | st.booleans() | st.integers() | st.floats() | st.lists(st.integers(), max_size=2)
+)
+
+
+@st.composite
+def seed_mutations(draw: st.DrawFn) -> str:
+    data = copy.deepcopy(SEED_DATA)
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(paths(data) or [("id",)]))
+        parent, key = parent_and_key(data, path)
+        action = draw(st.sampled_from(["drop", "retype", "inject", "replace"]))
+        if action == "drop":
+            del parent[key]
+        elif action == "retype":
+            parent[key] = draw(retyped | st.dictionaries(st.text(max_size=5), st.integers()))
+        elif isinstance(parent[key], str):
+            old = parent[key]
+            at = draw(st.integers(0, len(old)))
+            new = draw(strange_text)
+            parent[key] = old[:at] + new + old[at:] if action == "inject" else new
+    text = dump(data)
+    if draw(st.booleans()):
+        # Duplicate one line: a repeated key, or a repeated list item.
+        lines = text.splitlines(keepends=True)
+        at = draw(st.integers(0, len(lines) - 1))
+        text = "".join(lines[: at + 1] + lines[at:])
+    return text
+
+
+@FUZZ
+@given(seed_mutations())
+def test_seed_mutations(text: str) -> None:
+    incident = check_load(text)
+    if incident is not None:
+        check_render(incident, text)
+
+
+@st.composite
+def byte_mutations(draw: st.DrawFn) -> bytes:
+    data = bytearray(SEED_TEXT.encode("utf-8"))
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(data)))
+        choice = draw(st.integers(0, 2))
+        if choice == 0:
+            data[at:at] = draw(st.binary(min_size=1, max_size=8))
+        elif choice == 1:
+            data[at : at + draw(st.integers(1, 50))] = b""
+        else:
+            data[at:at] = draw(st.sampled_from([b"\xef\xbb\xbf", b"\r\n", b"\t", b"\x00", b"\xff"]))
+    return bytes(data)
+
+
+@FUZZ
+@given(byte_mutations())
+def test_byte_mutations_through_the_file_reader(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "incidents"
+        folder.mkdir()
+        path = folder / "fuzz.yaml"
+        path.write_bytes(data)
+        try:
+            record = load_file(path, max_bytes=MAX_BYTES, root=folder)
+        except NexusError as exc:
+            assert_well_formed(exc)
+            return
+        check_render(record.incident, record.text)
+
+
+@FUZZ
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            key: strange_text for key in ("title", "summary", "impact", "trigger", "detection")
+        },
+    ),
+    st.lists(strange_text, max_size=3),
+)
+def test_valid_records_with_strange_text_always_render(
+    fields: dict[str, str], lessons: list[str]
+) -> None:
+    data = copy.deepcopy(SEED_DATA)
+    data.update(fields)
+    data["lessons"]["technical"] = lessons
+    data["symptom"]["error_output"] = fields.get("summary", "x")
+    text = dump(data)
+    incident = check_load(text)
+    if incident is not None:
+        check_render(incident, text)
