@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import stat
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -121,10 +122,17 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = Non
         if not target.is_relative_to(root.resolve()):
             raise _fail(shown, 1, "file", f"is a symlink to a file outside {display_path(root)}/")
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise _fail(shown, 1, "file", f"is {size} bytes, over the {max_bytes}-byte size cap")
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # Opening a FIFO blocks, and /dev/zero never ends.
+            raise _fail(shown, 1, "file", "is not a regular file")
+        if info.st_size > max_bytes:
+            size = f"is {info.st_size} bytes, over the {max_bytes}-byte size cap"
+            raise _fail(shown, 1, "file", size)
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)  # it may have grown since stat
+        if len(data) > max_bytes:
+            raise _fail(shown, 1, "file", f"is over the {max_bytes}-byte size cap")
     except OSError as exc:
         raise _fail(shown, 1, "file", f"cannot be read: {exc.strerror or exc}") from None
     if b"\0" in data:

@@ -271,3 +271,31 @@ def test_other_extensions_are_ignored_with_a_note(tmp_path: Path) -> None:
         "incidents/README.md: skipped: not a .yaml or .yml file",
         "incidents/seed.yaml.orig: skipped: not a .yaml or .yml file",
     ]
+
+
+def test_special_files_are_refused_without_blocking(tmp_path: Path) -> None:
+    # Opening a FIFO waits for a writer, and /dev/zero never ends.
+    work = tmp_path / "repo"
+    (work / "incidents").mkdir(parents=True)
+    os.mkfifo(work / "fifo")
+    (work / "incidents" / "pipe.yaml").symlink_to(Path("..") / "fifo")
+    (work / "incidents" / "zero.yaml").symlink_to("/dev/zero")
+    run = run_cli(["validate", "incidents"], work)
+    assert run.code == 1
+    assert run.stderr.splitlines() == [
+        "incidents/pipe.yaml:1: file: is a symlink to a file outside incidents/",
+        "incidents/zero.yaml:1: file: is a symlink to a file outside incidents/",
+        "2 problems in 2 files",
+    ]
+    os.mkfifo(work / "incidents" / "inside")
+    (work / "incidents" / "inner.yaml").symlink_to("inside")
+    run = run_cli(["validate", "incidents/inner.yaml", "/dev/zero", "incidents"], work)
+    assert run.code == 1
+    assert run.stderr.splitlines() == [
+        "/dev/zero:1: file: is not a regular file",
+        "incidents/inner.yaml:1: file: is not a regular file",
+        "incidents/pipe.yaml:1: file: is a symlink to a file outside incidents/",
+        "incidents/zero.yaml:1: file: is a symlink to a file outside incidents/",
+        "4 problems in 4 files",
+    ]
+    assert_contained(run)
