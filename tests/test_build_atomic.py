@@ -205,3 +205,23 @@ def test_a_failed_swap_puts_the_old_site_back(
         site_module._swap(new, target)
     assert (target / "index.html").read_text("utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site-new-x", "site"]
+
+
+def test_the_plugin_size_cap_applies_to_builds(project: Path) -> None:
+    before = snapshot(project / "site")
+    config = project / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    assert "      templates_dir: templates\n" in text
+    config.write_text(
+        text.replace(
+            "      templates_dir: templates\n",
+            "      templates_dir: templates\n      max_bytes: 1000\n",
+        ),
+        "utf-8",
+    )
+    size = (project / "incidents" / SEED.name).stat().st_size
+    result = build(project)
+    assert_failed_and_untouched(result, before, project / "site")
+    assert f"incidents/{SEED.name}:1: file: is {size} bytes, over the 1000-byte size cap" in (
+        result.stderr
+    )
