@@ -187,13 +187,19 @@ def test_nexus_pm_build_is_strict(project: Path, cli_invoke: Any) -> None:
 
 def test_site_and_edit_urls_come_from_the_github_context(workflow: dict[str, Any]) -> None:
     build = workflow["jobs"]["build"]
-    assert build["env"]["REPO_URL"] == "${{ github.server_url }}/${{ github.repository }}"
-    assert "github.event.repository.default_branch" in build["env"]["EDIT_URI"]
+    site = build["steps"][run_index(build, r"^nexus-pm build\b")]
+    assert site["env"]["REPO_URL"] == "${{ github.server_url }}/${{ github.repository }}"
+    assert "github.event.repository.default_branch" in site["env"]["EDIT_URI"]
     pages = step_using(build, "actions/configure-pages")
     assert pages["id"] == "pages"
     setter = next(s for s in build["steps"] if "SITE_URL=" in s.get("run", ""))
     assert setter["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
     assert "GITHUB_ENV" in setter["run"]
+    # Set after the tests, so that they run with the same defaults as on a laptop.
+    steps = build["steps"]
+    tests = run_index(build, r"^python -m pytest\b")
+    assert tests < steps.index(pages) < steps.index(setter) < steps.index(site)
+    assert not {"SITE_URL", "REPO_URL", "EDIT_URI"} & set(build.get("env", {}))
     mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for name in ("SITE_URL", "REPO_URL", "EDIT_URI"):
         assert f"!ENV [{name}," in mkdocs
