@@ -73,6 +73,6 @@ def test_strict_build_links_every_enforced_item_to_its_rule(tmp_path: Path) -> N
             assert target.startswith("https://site.test/rules/#"), href
             assert target.split("#", 1)[1] in ids, href
             links += 1
-    assert links == 4  # two enforced items, on the incident page and on the checklist
+    assert links == 6  # three enforced items, on the incident page and on the checklist
     # The Rules page is in the navigation.
     assert 'href="rules/"' in (site / "index.html").read_text(encoding="utf-8")

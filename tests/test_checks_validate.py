@@ -53,7 +53,11 @@ def test_update_golden_writes_back() -> None:
 def test_the_seed_links_are_proved() -> None:
     (record,) = load_records([SEED.parent])
     checks = [item.check for item in record.incident.prevention.checklist if item.check]
-    assert checks == ["dockerfile/pip-user-install", "dockerfile/copy-from-root"]
+    assert checks == [
+        "dockerfile/pip-user-install",
+        "dockerfile/copy-from-root",
+        "dockerfile/env-path-root",
+    ]
     assert record_check_problems([record]) == []
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -103,10 +105,10 @@ def test_search_index_finds_the_error(site: Path) -> None:
 
 def test_checklists_render_as_checkboxes(site: Path) -> None:
     incident = parse(site / "incidents/inc-0001/index.html")
-    # 5 prevention items and 9 action items.
-    assert incident.checkboxes == 14
+    # 6 prevention items and 9 action items.
+    assert incident.checkboxes == 15
     combined = parse(site / "checklist/index.html")
-    assert combined.checkboxes == 5
+    assert combined.checkboxes == 6
     assert "Install packages system-wide (no --user)" in combined.text()
 
 
@@ -130,3 +132,29 @@ def test_schema_reference_lists_every_model(site: Path) -> None:
     text = parse(site / "reference/schema/index.html").text()
     for name in ("Incident", "Symptom", "RootCause", "ChecklistItem", "ActionItem", "TimeMetrics"):
         assert name in text
+
+
+def test_plain_mkdocs_build_reports_record_problems(project: Path) -> None:
+    (project / "incidents" / "broken.yaml").write_text("id: INC-0002\nseverity: SEV9\n", "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "out"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "incidents/broken.yaml:2: severity: Input should be 'SEV1', 'SEV2'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_plain_mkdocs_build_strict_passes(project: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "out"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (project / "out" / "incidents" / "inc-0001" / "index.html").is_file()
