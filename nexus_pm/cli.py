@@ -40,7 +40,9 @@ def fail(error: NexusError) -> NoReturn:
     if error.problems:
         files = len({p.path for p in error.problems})
         count = len(error.problems)
-        err(f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}")
+        err(
+            f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+        )
     raise typer.Exit(1)
 
 

@@ -27,7 +27,9 @@ class NexusError(Exception):
     def __init__(self, problems: Iterable[Problem] = (), message: str = "") -> None:
         self.problems = sorted(set(problems), key=_order)
         self.message = message
-        super().__init__("\n".join([str(p) for p in self.problems] + ([message] if message else [])))
+        super().__init__(
+            "\n".join([str(p) for p in self.problems] + ([message] if message else []))
+        )
 
 
 def _order(problem: Problem) -> tuple[str, int, str, str]:
@@ -35,10 +37,15 @@ def _order(problem: Problem) -> tuple[str, int, str, str]:
 
 
 def display_path(path: Path | str) -> str:
-    """Show a path relative to the working directory when it lies below it."""
+    """Show a path relative to the working directory when it lies below it, on one line."""
     text = os.fspath(path)
     try:
         rel = os.path.relpath(text)
     except ValueError:
-        return text
-    return text if rel.startswith("..") else rel.replace(os.sep, "/")
+        rel = ".."
+    shown = text if rel.startswith("..") else rel.replace(os.sep, "/")
+    # A line break in a file name would split one problem across two lines.
+    return shown.translate(_CONTROL)
+
+
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127)}

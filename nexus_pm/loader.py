@@ -35,7 +35,7 @@ PATTERN_HELP = {
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _SafeLoader(_Loader):  # type: ignore[misc,valid-type]
+class _SafeLoader(_Loader):  # type: ignore[misc]
     """Safe loader (C-accelerated when available) that rejects duplicate keys and aliases."""
 
     values = 0
@@ -142,14 +142,16 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = Non
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise _fail(shown, line, "file", f"is not valid UTF-8 (byte 0x{data[exc.start]:02x})") from None
+        raise _fail(
+            shown, line, "file", f"is not valid UTF-8 (byte 0x{data[exc.start]:02x})"
+        ) from None
     return text.replace("\r\n", "\n")
 
 
 def parse_yaml(text: str, shown: str) -> Any:
     """Parse one YAML document; errors carry the line they happened on."""
     try:
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - the loader is a SafeLoader
+        return yaml.load(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
         line, message = _describe(exc, text)
         raise _fail(shown, line, "yaml", message) from None
@@ -185,7 +187,7 @@ def _describe(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
 
 def _first_alias_line(text: str) -> int | None:
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
             return int(event.start_mark.line) + 1
     return None
 
@@ -234,7 +236,9 @@ def load_records(paths: Sequence[Path], *, max_bytes: int = MAX_BYTES) -> list[R
         files, _ = collect([root])
         for path in files:
             try:
-                records.append(load_file(path, max_bytes=max_bytes, root=root if root.is_dir() else None))
+                records.append(
+                    load_file(path, max_bytes=max_bytes, root=root if root.is_dir() else None)
+                )
             except NexusError as exc:
                 problems.extend(exc.problems)
     problems.extend(cross_record_problems(records))
@@ -256,7 +260,11 @@ def cross_record_problems(records: Iterable[Record]) -> list[Problem]:
         first = owners.setdefault(record.incident.id, record)
         if first is not record:
             problems.append(
-                _at(record, ("id",), f"{record.incident.id} is already used by {display_path(first.path)}")
+                _at(
+                    record,
+                    ("id",),
+                    f"{record.incident.id} is already used by {display_path(first.path)}",
+                )
             )
     for record in ordered:
         for index, other in enumerate(record.incident.related):
@@ -370,10 +378,13 @@ def locate(text: str, loc: Sequence[str | int]) -> int:
                     line = key_node.start_mark.line + 1
                     child = value_node
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                child = node.value[part]
-                line = child.start_mark.line + 1
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            child = node.value[part]
+            line = child.start_mark.line + 1
         if child is None:
             break
         node = child

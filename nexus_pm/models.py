@@ -173,7 +173,9 @@ class Change(Model):
     )
     before: Snippet = Field(description="The file before the fix (broken).")
     after: Snippet = Field(description="The file after the fix.")
-    notes: list[Line] = Field(default_factory=list, description="What the change did, point by point.")
+    notes: list[Line] = Field(
+        default_factory=list, description="What the change did, point by point."
+    )
 
 
 class Fix(Model):
@@ -189,8 +191,12 @@ class ImplementationStep(Model):
     title: Line = Field(description="The step, e.g. `Rebuilt service`.")
     command: Text | None = Field(None, description="The command or change, verbatim.")
     language: str = Field("bash", description="Highlighting language for the command.")
-    duration: Line | None = Field(None, description="How long it took, as measured, e.g. `~2 minutes`.")
-    duration_label: Line = Field("Duration", description="What the duration measures, e.g. `Build time`.")
+    duration: Line | None = Field(
+        None, description="How long it took, as measured, e.g. `~2 minutes`."
+    )
+    duration_label: Line = Field(
+        "Duration", description="What the duration measures, e.g. `Build time`."
+    )
     result: Line | None = Field(None, description="The outcome, e.g. `SUCCESS`.")
 
 
@@ -236,7 +242,9 @@ class TimeMetrics(Model):
         parts = [self.to_detect, self.to_diagnose, self.to_fix, self.to_deploy]
         given = [p for p in parts if p is not None]
         if self.total is not None and given and abs(sum(given) - self.total) > 1e-6:
-            raise ValueError(f"total is {self.total:g} minutes but its parts add up to {sum(given):g}")
+            raise ValueError(
+                f"total is {self.total:g} minutes but its parts add up to {sum(given):g}"
+            )
         return self
 
 

@@ -32,7 +32,7 @@ class RecordsError(PluginError):
         super().__init__(f"nexus-pm: invalid incident records:\n{error}")
 
 
-class PluginConfig(Config):
+class PluginConfig(Config):  # type: ignore[no-untyped-call]
     """Options for the `nexus-pm` plugin in `mkdocs.yml`."""
 
     incidents_dir = opt.Type(str, default="incidents")
@@ -43,7 +43,7 @@ class PluginConfig(Config):
     """Largest record file accepted, in bytes."""
 
 
-class NexusPlugin(BasePlugin[PluginConfig]):
+class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
     """Validates `incidents/*.yaml` and adds a page per incident, group and checklist."""
 
     def __init__(self) -> None:

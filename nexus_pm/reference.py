@@ -13,6 +13,7 @@ from pydantic_core import PydanticUndefined
 
 from .models import Incident
 
+
 def json_schema() -> dict[str, Any]:
     """The record schema as JSON Schema draft-07, which YAML editor plugins understand."""
     schema = Incident.model_json_schema(ref_template="#/definitions/{model}")

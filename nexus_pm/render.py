@@ -129,7 +129,7 @@ class Renderer:
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             undefined=jinja2.StrictUndefined,
             # Output is Markdown, not HTML: escaping is done by the filters below.
-            autoescape=False,  # noqa: S701
+            autoescape=False,
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,

@@ -23,10 +23,10 @@ from .errors import NexusError, Problem, display_path
 from .plugin import NexusPlugin, RecordsError
 
 
-class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg,unused-ignore]
     """Writes to whatever `sys.stderr` is at the time, as test runners swap it."""
 
-    @property  # type: ignore[override]
+    @property  # type: ignore[override,unused-ignore]
     def stream(self) -> TextIO:
         return sys.stderr
 
@@ -85,13 +85,15 @@ def _build_locked(config_file: Path, site_dir: Path) -> None:
         _swap(staging, site_dir)
     except NexusError as exc:
         why = f"{exc.message}\n" if exc.message else ""
-        raise NexusError(exc.problems, why + "build failed; the previous site is unchanged") from None
-    except RecordsError as exc:
-        raise NexusError(exc.error.problems, "build failed; the previous site is unchanged") from None
-    except (Abort, MkDocsException) as exc:
         raise NexusError(
-            message=f"build failed: {exc}; the previous site is unchanged"
+            exc.problems, why + "build failed; the previous site is unchanged"
         ) from None
+    except RecordsError as exc:
+        raise NexusError(
+            exc.error.problems, "build failed; the previous site is unchanged"
+        ) from None
+    except (Abort, MkDocsException) as exc:
+        raise NexusError(message=f"build failed: {exc}; the previous site is unchanged") from None
     except jinja2.TemplateError as exc:
         # A broken template is a problem in a file the user edits, not a crash.
         where = display_path(getattr(exc, "filename", None) or "templates")

@@ -43,7 +43,9 @@ def test_verbose_names_skipped_files(project: Path, cli_invoke: CliInvoke) -> No
 def test_schema_check_detects_a_stale_file(project: Path, cli_invoke: CliInvoke) -> None:
     cli_invoke("schema", "--output", "schemas/incident.schema.json", "--check")
     (project / "schemas" / "incident.schema.json").write_text("{}\n", encoding="utf-8")
-    result = cli_invoke("schema", "--output", "schemas/incident.schema.json", "--check", exit_code=1)
+    result = cli_invoke(
+        "schema", "--output", "schemas/incident.schema.json", "--check", exit_code=1
+    )
     assert "stale" in result.stderr
     cli_invoke("schema", "--output", "schemas/incident.schema.json")
     cli_invoke("schema", "--output", "schemas/incident.schema.json", "--check")
@@ -75,3 +77,11 @@ def test_python_dash_m_runs_the_cli() -> None:
         check=False,
     )
     assert (done.returncode, done.stdout) == (0, "1 record valid\n")
+
+
+def test_a_line_break_in_a_file_name_stays_on_one_line(
+    project: Path, cli_invoke: CliInvoke
+) -> None:
+    (project / "incidents" / "bad\nname.yaml").write_text("id: [\n", encoding="utf-8")
+    result = cli_invoke("validate", exit_code=1)
+    assert result.stderr.splitlines()[0].startswith("incidents/bad\\x0aname.yaml:2: yaml: ")

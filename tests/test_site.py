@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -97,7 +97,11 @@ def test_every_seed_fact_is_on_the_incident_page(site: Path) -> None:
 
 def test_search_index_finds_the_error(site: Path) -> None:
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    hits = {doc["location"].split("#")[0] for doc in index["docs"] if "No module named uvicorn" in doc["text"]}
+    hits = {
+        doc["location"].split("#")[0]
+        for doc in index["docs"]
+        if "No module named uvicorn" in doc["text"]
+    }
     assert "incidents/inc-0001/" in hits
     # Group pages repeat titles only; keeping them out keeps the index small.
     assert not any(loc.startswith(("tags/", "services/", "severity/")) for loc in hits)
@@ -114,7 +118,10 @@ def test_checklists_render_as_checkboxes(site: Path) -> None:
 
 def test_index_lists_the_incident_with_its_facets(site: Path) -> None:
     text = parse(site / "incidents/index.html").text()
-    assert re.search(r"2025-11-09 INC-0001: Voice service down: No module named uvicorn SEV2 resolved voice-service", text)
+    assert re.search(
+        r"2025-11-09 INC-0001: Voice service down: No module named uvicorn SEV2 resolved voice-service",
+        text,
+    )
 
 
 def test_edit_link_points_at_the_record(site: Path) -> None:
