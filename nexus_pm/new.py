@@ -20,6 +20,7 @@ from .claim import Known, publish, scan
 from .errors import NexusError, display_path
 from .loader import load_records, parse_incident
 from .models import ID_PATTERN, SEVERITY_MEANING, SLUG_PATTERN, Severity, Status
+from .render import template_environment
 
 TEMPLATE = "incident.yaml.j2"
 PLACEHOLDER_SUMMARY = (
@@ -288,15 +289,8 @@ def create(draft: Draft, directory: Path, template: jinja2.Template) -> Path:
 
 
 def load_template(templates_dir: Path) -> jinja2.Template:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
-        undefined=jinja2.StrictUndefined,
-        # The output is YAML: every value is quoted by `q` instead.
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment(templates_dir)
+    # The output is YAML: every value is quoted by `q`.
     env.filters["q"] = yaml_string
     try:
         return env.get_template(TEMPLATE)

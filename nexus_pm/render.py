@@ -95,6 +95,19 @@ def slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x"
 
 
+def template_environment(templates_dir: Path) -> jinja2.Environment:
+    """Strict Jinja2 over `templates_dir`, for output that is Markdown or YAML, not HTML."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        undefined=jinja2.StrictUndefined,
+        # Neither output is HTML: each template escapes values with its own filters.
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 @dataclass
 class Group:
     """Incidents that share a service, tag or severity."""
@@ -125,15 +138,7 @@ class Renderer:
     """Holds the template environment and turns records into pages."""
 
     def __init__(self, templates_dir: Path, *, edit_base: str = "") -> None:
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates_dir)),
-            undefined=jinja2.StrictUndefined,
-            # Output is Markdown, not HTML: escaping is done by the filters below.
-            autoescape=False,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self.env = template_environment(templates_dir)
         self.env.filters.update(
             t=inline, one=one, text=escape, cell=cell, fence=fence, slug=slug, tojson=to_json
         )

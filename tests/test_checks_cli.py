@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from .conftest import ROOT, CliInvoke
+from .goldens import check_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "check"
 EVIDENCE = "incidents/evidence/voice-service/Dockerfile.broken"
@@ -18,11 +18,7 @@ INCIDENT = "(repeats INC-0001: Voice service down: No module named uvicorn)"
 
 def golden(name: str, actual: str) -> None:
     """Compare with tests/golden/check/NAME; UPDATE_GOLDEN=1 rewrites it."""
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"{name} differs; UPDATE_GOLDEN=1 to renew"
+    check_golden(GOLDEN / name, actual)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from nexus_pm.new import PLACEHOLDER_SUMMARY, slugify, yaml_string
 from nexus_pm.render import Renderer
 
 from .conftest import CliInvoke
+from .goldens import check_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "new"
 OOM = ("new", "Voice service OOM", "--severity", "SEV2", "--service", "voice-service")
@@ -31,11 +32,7 @@ DAY = ("--date", "2026-11-27")
 
 def golden(name: str, actual: str) -> None:
     """Compare with tests/golden/new/NAME; UPDATE_GOLDEN=1 rewrites it."""
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"{name} differs; UPDATE_GOLDEN=1 to renew"
+    check_golden(GOLDEN / name, actual)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
