@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import gc
 import re
 import stat
 import types
@@ -230,6 +231,18 @@ def collect(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
 
 def load_records(paths: Sequence[Path], *, max_bytes: int = MAX_BYTES) -> list[Record]:
     """Load every record under `paths`, gathering all problems before raising once."""
+    # Loading makes hundreds of thousands of small objects and no reference cycles; the
+    # cyclic collector would rescan them over and over (a third of the time at N=1,000).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_records(paths, max_bytes)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_records(paths: Sequence[Path], max_bytes: int) -> list[Record]:
     problems: list[Problem] = []
     records: list[Record] = []
     for root in paths:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
@@ -146,8 +147,10 @@ class Renderer:
         self.edit_base = edit_base
 
     def _render(self, template: str, uri: str, **context: Any) -> str:
+        start = posixpath.dirname(uri)
+
         def link(target: str) -> str:
-            return posixpath.relpath(target, posixpath.dirname(uri) or ".")
+            return _relative(target, start)
 
         return self.env.get_template(template).render(link=link, uri=uri, **context)
 
@@ -199,15 +202,25 @@ class Renderer:
         }
 
 
+@functools.lru_cache(maxsize=16384)
+def _relative(target: str, start: str) -> str:
+    # Group pages link the same few thousand targets from a handful of folders; rooting
+    # both paths also spares relpath an os.getcwd() call on every link.
+    return posixpath.relpath("/" + target, "/" + start)
+
+
 def checklist(records: Iterable[Record]) -> list[ChecklistEntry]:
     """Every incident's checklist items, merged where the text is the same."""
     merged: dict[str, ChecklistEntry] = {}
+    # `record in entry.records` compared whole records field by field: quadratic.
+    listed: set[tuple[str, str]] = set()
     for record in records:
         for item in record.incident.prevention.checklist:
             key = " ".join(item.text.casefold().split())
             entry = merged.setdefault(key, ChecklistEntry(item.text, [], []))
             if item.check and item.check not in entry.checks:
                 entry.checks.append(item.check)
-            if record not in entry.records:
+            if (key, record.incident.id) not in listed:
+                listed.add((key, record.incident.id))
                 entry.records.append(record)
     return sorted(merged.values(), key=lambda e: e.text.casefold())

@@ -68,14 +68,20 @@ def linked(record: Record) -> dict[str, list[int]]:
     return found
 
 
-def prove(rule: Rule[Any], incident: Incident) -> list[Proof]:
-    """Run `rule` on every before/after snippet of the incident in the rule's language."""
+Parsed = dict[tuple[str, int, str], Any]
+
+
+def prove(rule: Rule[Any], incident: Incident, parsed: Parsed | None = None) -> list[Proof]:
+    """Run `rule` on every before/after snippet of the incident in the rule's language.
+
+    Pass the same `parsed` for every rule of one incident and each snippet is parsed once.
+    """
     kind = KIND_BY_NAME[rule.kind]
     proofs = []
     for index, change in enumerate(incident.fix.changes if incident.fix else []):
         try:
-            before = _run(rule, kind, change, index, "before")
-            after = _run(rule, kind, change, index, "after")
+            before = _run(rule, kind, change, index, "before", parsed)
+            after = _run(rule, kind, change, index, "after", parsed)
         except ParseError as exc:
             proofs.append(Proof(index, None, None, exc.message))
             continue
@@ -85,41 +91,58 @@ def prove(rule: Rule[Any], incident: Incident) -> list[Proof]:
 
 
 def _run(
-    rule: Rule[Any], kind: Kind[Any], change: Change, index: int, side: str
+    rule: Rule[Any],
+    kind: Kind[Any],
+    change: Change,
+    index: int,
+    side: str,
+    parsed: Parsed | None = None,
 ) -> list[Finding] | None:
     snippet = change.before if side == "before" else change.after
     if snippet.language.lower() not in kind.languages:
         return None
-    try:
-        parsed = kind.parse_snippet(snippet.code, side)
-    except ParseError as exc:
-        where = f"fix.changes.{index}.{side}"
-        message = f"cannot read the {side} snippet ({where}) at its line {exc.line}: {exc.message}"
-        raise ParseError(exc.line, message) from None
-    return rule.check(parsed)
+    key = (kind.name, index, side)
+    tree = parsed.get(key) if parsed is not None else None
+    if tree is None:
+        try:
+            tree = kind.parse_snippet(snippet.code, side)
+        except ParseError as exc:
+            where = f"fix.changes.{index}.{side}"
+            message = (
+                f"cannot read the {side} snippet ({where}) at its line {exc.line}: {exc.message}"
+            )
+            raise ParseError(exc.line, message) from None
+        if parsed is not None:
+            parsed[key] = tree
+    return rule.check(tree)
 
 
 def record_check_problems(records: Iterable[Record]) -> list[Problem]:
     """Unknown rule ids, and linked rules that miss the incident's before or pass its after."""
     problems: list[Problem] = []
     for record in records:
+        parsed: Parsed = {}
         for index, item in enumerate(record.incident.prevention.checklist):
             if not item.check:
                 continue
-            loc = ("prevention", "checklist", index, "check")
-            at = Problem(
-                display_path(record.path), locate(record.text, loc), ".".join(map(str, loc)), ""
-            )
             rule = RULES.get(item.check)
             messages = (
-                [unknown_rule(item.check)] if rule is None else _disproof(rule, record.incident)
+                [unknown_rule(item.check)]
+                if rule is None
+                else _disproof(rule, record.incident, parsed)
             )
-            problems.extend(Problem(at.path, at.line, at.field, m) for m in messages)
+            if not messages:
+                continue
+            # Finding the line parses the YAML again, so only items with a problem pay for it.
+            loc = ("prevention", "checklist", index, "check")
+            line = locate(record.text, loc)
+            field = ".".join(map(str, loc))
+            problems.extend(Problem(display_path(record.path), line, field, m) for m in messages)
     return problems
 
 
-def _disproof(rule: Rule[Any], incident: Incident) -> list[str]:
-    proofs = prove(rule, incident)
+def _disproof(rule: Rule[Any], incident: Incident, parsed: Parsed | None = None) -> list[str]:
+    proofs = prove(rule, incident, parsed)
     name = f"rule {rule.id}"
     kind = KIND_BY_NAME[rule.kind].name
     messages = [f"{name} cannot be proved: {p.error}" for p in proofs if p.error]
