@@ -14,7 +14,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from .errors import NexusError
 from .loader import MAX_BYTES, Record, load_records
@@ -49,6 +51,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.records: list[Record] = []
         self._edit_paths: dict[str, str] = {}
+        self._incident_pages: set[str] = set()
         self._preloaded = False
 
     def load(self, config: MkDocsConfig) -> list[Record]:
@@ -75,6 +78,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         pages = Renderer(templates).site(self.records)
         pages["reference/schema.md"] = reference_page()
         self._edit_paths = {}
+        self._incident_pages = {page_uri(r.incident) for r in self.records}
         for record in self.records:
             edit_path = _edit_path(record.path, config)
             if edit_path:
@@ -96,6 +100,17 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         if edit_path is not None and config.repo_url and config.edit_uri:
             page.edit_url = _join(config.repo_url, config.edit_uri, edit_path)
         return markdown
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        if page.file.src_uri in self._incident_pages:
+            # Sections are enough to find one's way on an incident page; listing every
+            # subsection too made the table of contents a fifth of the page's HTML.
+            for title in page.toc:
+                for section in title.children:
+                    section.children = []
+        return context
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

@@ -165,3 +165,12 @@ def test_plain_mkdocs_build_strict_passes(project: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert (project / "out" / "incidents" / "inc-0001" / "index.html").is_file()
+
+
+def test_incident_toc_lists_sections_only(site: Path) -> None:
+    html = (site / "incidents/inc-0001/index.html").read_text(encoding="utf-8")
+    toc = html[html.index('aria-label="Table of contents"') : html.index("<article")]
+    assert 'href="#root-cause"' in toc
+    assert 'href="#1-question-the-assumption"' not in toc
+    # The subsection itself is still on the page, with its anchor.
+    assert 'id="1-question-the-assumption"' in html
