@@ -6,10 +6,10 @@ SERVICES = [
     "api-gateway", "auth-service", "user-service", "billing", "checkout", "search-api",
     "voice-service", "scraping-service", "analytics", "notification-service", "payments",
     "inventory", "recommendations", "media-transcoder", "ingest-worker", "scheduler",
-    "report-builder", "graphql-edge", "session-store", "feature-flags", "webhooks",
+    "report-builder", "graphql-edge", "profile-store", "feature-flags", "webhooks",
     "email-sender", "geo-lookup", "pricing", "catalog", "ledger", "audit-log", "cdn-origin",
     "image-resizer", "chat-service", "sms-gateway", "export-worker", "identity-sync",
-    "metrics-agent",
+    "metrics-relay",
 ]  # fmt: skip
 TAGS = [
     "docker", "python", "kubernetes", "permissions", "pip", "dns", "tls", "certificates",
