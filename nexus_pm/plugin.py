@@ -26,14 +26,6 @@ from .render import Renderer, page_uri
 log = logging.getLogger("mkdocs.plugins.nexus-pm")
 
 
-class RecordsError(PluginError):
-    """Invalid records stop the build; the problems travel along for the CLI to print."""
-
-    def __init__(self, error: NexusError) -> None:
-        self.error = error
-        super().__init__(f"nexus-pm: invalid incident records:\n{error}")
-
-
 class PluginConfig(Config):  # type: ignore[no-untyped-call]
     """Options for the `nexus-pm` plugin in `mkdocs.yml`."""
 
@@ -72,7 +64,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             try:
                 self.load(config)
             except NexusError as exc:
-                raise RecordsError(exc) from None
+                raise PluginError(f"nexus-pm: invalid incident records:\n{exc}") from None
         # Every later build (mkdocs serve) must read the records afresh.
         self._preloaded = False
         pages = Renderer(templates).site(self.records)

@@ -138,13 +138,12 @@ def page_uri(incident: Incident) -> str:
 class Renderer:
     """Holds the template environment and turns records into pages."""
 
-    def __init__(self, templates_dir: Path, *, edit_base: str = "") -> None:
+    def __init__(self, templates_dir: Path) -> None:
         self.env = template_environment(templates_dir)
         self.env.filters.update(
             t=inline, one=one, text=escape, cell=cell, fence=fence, slug=slug, tojson=to_json
         )
         self.env.globals.update(SEVERITY_MEANING=SEVERITY_MEANING, page_uri=page_uri)
-        self.edit_base = edit_base
 
     def _render(self, template: str, uri: str, **context: Any) -> str:
         start = posixpath.dirname(uri)

@@ -20,7 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
 from .errors import NexusError, Problem, display_path
-from .plugin import NexusPlugin, RecordsError
+from .plugin import NexusPlugin
 
 
 class _Stderr(logging.StreamHandler):  # type: ignore[type-arg,unused-ignore]
@@ -87,10 +87,6 @@ def _build_locked(config_file: Path, site_dir: Path) -> None:
         why = f"{exc.message}\n" if exc.message else ""
         raise NexusError(
             exc.problems, why + "build failed; the previous site is unchanged"
-        ) from None
-    except RecordsError as exc:
-        raise NexusError(
-            exc.error.problems, "build failed; the previous site is unchanged"
         ) from None
     except (Abort, MkDocsException) as exc:
         raise NexusError(message=f"build failed: {exc}; the previous site is unchanged") from None

@@ -141,28 +141,27 @@ def test_schema_reference_lists_every_model(site: Path) -> None:
         assert name in text
 
 
-def test_plain_mkdocs_build_reports_record_problems(project: Path) -> None:
-    (project / "incidents" / "broken.yaml").write_text("id: INC-0002\nseverity: SEV9\n", "utf-8")
-    done = subprocess.run(
+def plain_mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` itself, finding the plugin through its entry point."""
+    return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "out"],
         cwd=project,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_plain_mkdocs_build_reports_record_problems(project: Path) -> None:
+    (project / "incidents" / "broken.yaml").write_text("id: INC-0002\nseverity: SEV9\n", "utf-8")
+    done = plain_mkdocs_build(project)
     assert done.returncode == 1
     assert "incidents/broken.yaml:2: severity: Input should be 'SEV1', 'SEV2'" in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_plain_mkdocs_build_strict_passes(project: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "out"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = plain_mkdocs_build(project)
     assert done.returncode == 0, done.stderr
     assert (project / "out" / "incidents" / "inc-0001" / "index.html").is_file()
 
