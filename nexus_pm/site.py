@@ -6,7 +6,9 @@ import contextlib
 import fcntl
 import logging
 import os
+import re
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -44,15 +46,47 @@ def _log_to_stderr() -> None:
         logger.setLevel(logging.INFO)
 
 
+_TEMP_SUFFIX = re.compile(r"[a-z0-9_]{8}")
+
+
 def build_site(config_file: Path, site_dir: Path) -> None:
     """Build strictly into a temporary folder, then swap it into `site_dir`."""
     if not config_file.is_file():
         raise NexusError(message=f"{display_path(config_file)}: no such MkDocs configuration")
     _log_to_stderr()
-    site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(site_dir.parent):
-        _build_locked(config_file, site_dir)
+    with _reported(site_dir):
+        target = _target(site_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(target.parent):
+            # A build killed outright (SIGKILL, power loss) cannot clean up after itself.
+            for stale in (*_leftovers(target, "new"), *_leftovers(target, "old")):
+                shutil.rmtree(stale, ignore_errors=True)
+            _build_locked(config_file, target)
+
+
+def _target(site_dir: Path) -> Path:
+    """`site_dir` made absolute with its last part kept, so a symlink there is seen, not followed."""
+    # realpath, unlike Path.resolve on Python 3.11, reports no symlink loop; the first
+    # real access then fails with ELOOP, which is reported like any other OSError.
+    if site_dir.name in ("", ".."):
+        return Path(os.path.realpath(site_dir))
+    return Path(os.path.realpath(site_dir.parent)) / site_dir.name
+
+
+def _leftovers(target: Path, kind: str) -> list[Path]:
+    """This module's own staging or set-aside folders, as `tempfile` names them; no others."""
+    prefix = f".{target.name}-{kind}-"
+    return [
+        path
+        for path in target.parent.iterdir()
+        if path.name.startswith(prefix)
+        and _TEMP_SUFFIX.fullmatch(path.name[len(prefix) :])
+        and _is_dir(path)
+    ]
+
+
+def _is_dir(path: Path) -> bool:
+    return stat.S_ISDIR(path.lstat().st_mode) if os.path.lexists(path) else False
 
 
 @contextlib.contextmanager
@@ -67,10 +101,6 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def _build_locked(config_file: Path, site_dir: Path) -> None:
-    # A build killed outright (SIGKILL, power loss) cannot clean up after itself.
-    for kind in ("new", "old"):
-        for stale in site_dir.parent.glob(f".{site_dir.name}-{kind}-*"):
-            shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
     try:
         config = load_config(str(config_file), site_dir=str(staging), strict=True)
@@ -83,6 +113,15 @@ def _build_locked(config_file: Path, site_dir: Path) -> None:
         finally:
             config.plugins.on_shutdown()
         _swap(staging, site_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _reported(site_dir: Path) -> Iterator[None]:
+    """Every way a build fails becomes one NexusError; the previous site is then as it was."""
+    try:
+        yield
     except NexusError as exc:
         why = f"{exc.message}\n" if exc.message else ""
         raise NexusError(
@@ -99,10 +138,21 @@ def _build_locked(config_file: Path, site_dir: Path) -> None:
         problem = Problem(where, line, "template", message)
         raise NexusError([problem], "build failed; the previous site is unchanged") from None
     except OSError as exc:
-        why = f"{exc.strerror or exc}: {display_path(exc.filename or site_dir)}"
-        raise NexusError(message=f"build failed: {why}; the previous site is unchanged") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        why = exc.strerror or str(exc)
+        raise NexusError(
+            message=f"{_where(exc, site_dir)}: {why}; build failed, the previous site is unchanged"
+        ) from None
+
+
+def _where(exc: OSError, site_dir: Path) -> str:
+    if exc.filename is None:
+        return display_path(site_dir)
+    path = Path(os.fsdecode(exc.filename))
+    # The staging and set-aside folders are short-lived; the user knows the site dir.
+    ours = (f".{site_dir.name}-new-", f".{site_dir.name}-old-")
+    if any(part.startswith(ours) for part in path.parts):
+        return display_path(site_dir)
+    return display_path(path)
 
 
 def _swap(new: Path, target: Path) -> None:
@@ -110,7 +160,11 @@ def _swap(new: Path, target: Path) -> None:
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
-        os.rename(target, old / target.name)
+        try:
+            os.rename(target, old / target.name)
+        except OSError:
+            old.rmdir()
+            raise
     try:
         os.rename(new, target)
     except OSError:

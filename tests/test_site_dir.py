@@ -1,0 +1,148 @@
+"""A site dir the build cannot write is reported in one line, and nothing is changed."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import PROJECT_PARTS, ROOT, CliInvoke
+
+
+def run_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nexus_pm", "build", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every path below `folder` with its contents, or where it points; links are not followed."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        key = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            found[key] = "-> " + os.readlink(path)
+        elif path.is_dir():
+            found[key] = "dir"
+        else:
+            found[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+@pytest.fixture
+def box(tmp_path: Path) -> Path:
+    """Holds the project and a folder beside it; the whole box is hashed before and after."""
+    root = tmp_path / "box"
+    project = root / "project"
+    project.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, project / part, ignore=shutil.ignore_patterns("evidence"))
+        else:
+            shutil.copy2(source, project / part)
+    (project / ".git").mkdir()
+    (project / ".git" / "HEAD").write_text("ref: refs/heads/main\n", "utf-8")
+    (root / "outside").mkdir()
+    (root / "outside" / "keep.txt").write_text("not the site's\n", "utf-8")
+    return root
+
+
+def test_a_too_long_name_is_one_line(box: Path) -> None:
+    name = "a" * 300
+    before = tree(box)
+    result = run_build(box / "project", "--site-dir", name)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{name}: File name too long; build failed, the previous site is unchanged"
+    ]
+    assert tree(box) == before
+
+
+def test_a_symlink_loop_in_the_path_is_one_line(box: Path) -> None:
+    (box / "project" / "loop").symlink_to("loop")
+    before = tree(box)
+    result = run_build(box / "project", "--site-dir", "loop/site")
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("loop: ") and line.endswith("the previous site is unchanged")
+    assert tree(box) == before
+
+
+def read_only(folder: Path) -> OSError:
+    return OSError(errno.EROFS, os.strerror(errno.EROFS), str(folder))
+
+
+@pytest.mark.parametrize("site_dir", ["site", "public/site"])
+def test_a_read_only_folder_is_one_line(
+    project: Path, cli_invoke: CliInvoke, monkeypatch: pytest.MonkeyPatch, site_dir: str
+) -> None:
+    # Root ignores permission bits, so the read-only mount is simulated.
+    real_mkdir = os.mkdir
+
+    def mkdir(path: str | os.PathLike[str], mode: int = 0o777) -> None:
+        if Path(path).is_relative_to(project):
+            raise read_only(Path(path))
+        real_mkdir(path, mode)
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    result = cli_invoke("build", "--site-dir", site_dir, exit_code=1)
+    shown = site_dir.split("/")[0]
+    assert result.stderr.splitlines() == [
+        f"{shown}: Read-only file system; build failed, the previous site is unchanged"
+    ]
+    assert not (project / shown).exists()
+
+
+def test_a_read_only_swap_is_one_line_and_keeps_the_site(
+    project: Path, cli_invoke: CliInvoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli_invoke("build")
+    before = tree(project / "site")
+
+    def rename(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        raise read_only(Path(src))
+
+    monkeypatch.setattr(os, "rename", rename)
+    result = cli_invoke("build", exit_code=1)
+    assert result.stderr.splitlines()[-1] == (
+        "site: Read-only file system; build failed, the previous site is unchanged"
+    )
+    assert tree(project / "site") == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def bind_read_only(folder: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" && exec "$@"'
+    return subprocess.run(
+        ["unshare", "--map-root-user", "--mount", "sh", "-c", script, str(folder), *command],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_real_read_only_mount_is_one_line(box: Path) -> None:
+    project = box / "project"
+    if shutil.which("unshare") is None or bind_read_only(project, "true").returncode:
+        pytest.skip("cannot make a read-only mount here (no unshare or no mount namespace)")
+    before = tree(box)
+    for site_dir, shown in (("site", "site"), ("public/site", "public")):
+        build = (sys.executable, "-m", "nexus_pm", "build", "--site-dir", site_dir)
+        result = bind_read_only(project, *build)
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [
+            f"{shown}: Read-only file system; build failed, the previous site is unchanged"
+        ]
+    assert tree(box) == before
