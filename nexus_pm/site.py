@@ -13,12 +13,13 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 import jinja2
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.commands import serve as mkdocs_serve
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, MkDocsException
 
 from .errors import NexusError, Problem, display_path
@@ -46,7 +47,15 @@ def _log_to_stderr() -> None:
         logger.setLevel(logging.INFO)
 
 
+MARKER = ".nexus-pm-site"
+"""Written at the root of every site this builds: a folder without it is not ours to replace."""
+
+_MARKER_TEXT = "Built by nexus-pm; `nexus-pm build` replaces this whole folder.\n"
 _TEMP_SUFFIX = re.compile(r"[a-z0-9_]{8}")
+
+
+class _Refused(NexusError):
+    """The site directory is something a build must not replace; nothing was touched."""
 
 
 def build_site(config_file: Path, site_dir: Path) -> None:
@@ -56,12 +65,17 @@ def build_site(config_file: Path, site_dir: Path) -> None:
     _log_to_stderr()
     with _reported(site_dir):
         target = _target(site_dir)
+        # No site_dir yet: MkDocs would check the staging folder, not the real target;
+        # the checks below do that, and the staging folder is set once it is made.
+        config = load_config(str(config_file), strict=True)
+        _refuse_protected(site_dir, target, _protected(config_file, config))
         target.parent.mkdir(parents=True, exist_ok=True)
         with _locked(target.parent):
+            _refuse_foreign(site_dir, target)
             # A build killed outright (SIGKILL, power loss) cannot clean up after itself.
             for stale in (*_leftovers(target, "new"), *_leftovers(target, "old")):
                 shutil.rmtree(stale, ignore_errors=True)
-            _build_locked(config_file, target)
+            _build_locked(config, target)
 
 
 def _target(site_dir: Path) -> Path:
@@ -71,6 +85,54 @@ def _target(site_dir: Path) -> Path:
     if site_dir.name in ("", ".."):
         return Path(os.path.realpath(site_dir))
     return Path(os.path.realpath(site_dir.parent)) / site_dir.name
+
+
+def _protected(config_file: Path, config: MkDocsConfig) -> list[tuple[str, Path, bool]]:
+    """What a site must not replace, and whether it must not go inside it either."""
+    root = config_file.parent.resolve()
+    incidents, templates = "incidents", "templates"
+    plugin = config.plugins.get("nexus-pm")
+    if isinstance(plugin, NexusPlugin):
+        incidents, templates = plugin.config.incidents_dir, plugin.config.templates_dir
+    return [
+        ("the project folder", root, False),
+        ("the MkDocs configuration", root / config_file.name, False),
+        ("the git folder", root / ".git", True),
+        # MkDocs would read the site back in as pages on the next build.
+        ("the docs folder", Path(config.docs_dir).resolve(), True),
+        ("the incidents folder", (root / incidents).resolve(), False),
+        ("the templates folder", (root / templates).resolve(), False),
+    ]
+
+
+def _refuse_protected(
+    site_dir: Path, target: Path, protected: list[tuple[str, Path, bool]]
+) -> None:
+    def refuse(why: str) -> NoReturn:
+        raise _Refused(message=f"{display_path(site_dir)}: {why}")
+
+    # A committed link would send the build, and the removal of the old site, elsewhere.
+    if target.is_symlink():
+        refuse("is a symlink; refusing to replace what it points to")
+    real = Path(os.path.realpath(target))
+    for what, path, nor_inside in protected:
+        if real == path:
+            refuse(f"is {what}; refusing to replace it")
+        if real in path.parents:
+            refuse(f"contains {what}; refusing to replace it")
+        if nor_inside and path in real.parents:
+            refuse(f"is inside {what}; refusing to build there")
+    if target.exists() and not target.is_dir():
+        refuse("is not a folder; refusing to replace it")
+
+
+def _refuse_foreign(site_dir: Path, target: Path) -> None:
+    if not target.is_dir() or _is_file(target / MARKER) or next(target.iterdir(), None) is None:
+        return
+    raise _Refused(
+        message=f"{display_path(site_dir)}: holds files nexus-pm did not build (no {MARKER});"
+        " refusing to replace it; if an older nexus-pm built it, delete it once"
+    )
 
 
 def _leftovers(target: Path, kind: str) -> list[Path]:
@@ -89,6 +151,10 @@ def _is_dir(path: Path) -> bool:
     return stat.S_ISDIR(path.lstat().st_mode) if os.path.lexists(path) else False
 
 
+def _is_file(path: Path) -> bool:
+    return stat.S_ISREG(path.lstat().st_mode) if os.path.lexists(path) else False
+
+
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """One build at a time per folder; leftovers of a killed build are cleared under it."""
@@ -100,10 +166,10 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _build_locked(config_file: Path, site_dir: Path) -> None:
+def _build_locked(config: MkDocsConfig, site_dir: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
     try:
-        config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        config["site_dir"] = str(staging)
         plugin = config.plugins.get("nexus-pm")
         if isinstance(plugin, NexusPlugin):
             plugin.load(config)
@@ -112,6 +178,7 @@ def _build_locked(config_file: Path, site_dir: Path) -> None:
             mkdocs_build.build(config)
         finally:
             config.plugins.on_shutdown()
+        (staging / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         _swap(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -122,6 +189,8 @@ def _reported(site_dir: Path) -> Iterator[None]:
     """Every way a build fails becomes one NexusError; the previous site is then as it was."""
     try:
         yield
+    except _Refused:
+        raise
     except NexusError as exc:
         why = f"{exc.message}\n" if exc.message else ""
         raise NexusError(

@@ -1,4 +1,4 @@
-"""A site dir the build cannot write is reported in one line, and nothing is changed."""
+"""The build refuses a site dir it does not own, and says so in one line, changing nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from nexus_pm.site import MARKER
 
 from .conftest import PROJECT_PARTS, ROOT, CliInvoke
 
@@ -56,6 +58,87 @@ def box(tmp_path: Path) -> Path:
     (root / "outside").mkdir()
     (root / "outside" / "keep.txt").write_text("not the site's\n", "utf-8")
     return root
+
+
+def assert_refused(box: Path, *args: str, says: str) -> None:
+    before = tree(box)
+    result = run_build(box / "project", *args)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [says], result.stderr
+    assert tree(box) == before
+
+
+@pytest.mark.parametrize("points_to", ["incidents", "../outside"])
+def test_a_site_symlink_is_refused(box: Path, points_to: str) -> None:
+    (box / "project" / "site").symlink_to(points_to)
+    assert_refused(box, says="site: is a symlink; refusing to replace what it points to")
+
+
+@pytest.mark.parametrize(
+    ("site_dir", "says"),
+    [
+        ("incidents", "incidents: is the incidents folder; refusing to replace it"),
+        (".", ".: is the project folder; refusing to replace it"),
+        ("..", "..: contains the project folder; refusing to replace it"),
+        ("mkdocs.yml", "mkdocs.yml: is the MkDocs configuration; refusing to replace it"),
+        ("docs", "docs: is the docs folder; refusing to replace it"),
+        ("docs/site", "docs/site: is inside the docs folder; refusing to build there"),
+        (".git", ".git: is the git folder; refusing to replace it"),
+        ("templates", "templates: is the templates folder; refusing to replace it"),
+    ],
+)
+def test_a_site_dir_the_project_needs_is_refused(box: Path, site_dir: str, says: str) -> None:
+    assert_refused(box, "--site-dir", site_dir, says=says)
+
+
+def test_a_site_dir_below_a_symlink_into_docs_is_refused(box: Path) -> None:
+    (box / "project" / "out").symlink_to("docs")
+    assert_refused(
+        box,
+        "--site-dir",
+        "out/site",
+        says="out/site: is inside the docs folder; refusing to build there",
+    )
+
+
+def test_a_file_is_refused(box: Path) -> None:
+    (box / "project" / "notes.txt").write_text("mine\n", "utf-8")
+    assert_refused(
+        box, "--site-dir", "notes.txt", says="notes.txt: is not a folder; refusing to replace it"
+    )
+
+
+FOREIGN = (
+    f"holds files nexus-pm did not build (no {MARKER}); refusing to replace it;"
+    " if an older nexus-pm built it, delete it once"
+)
+
+
+def test_a_folder_of_other_files_is_refused(box: Path) -> None:
+    assert_refused(box, "--site-dir", "../outside", says=f"../outside: {FOREIGN}")
+
+
+def test_a_site_without_the_marker_is_refused_until_deleted(box: Path) -> None:
+    # A site built before the marker existed looks like any other folder of files.
+    project = box / "project"
+    assert run_build(project).returncode == 0
+    (project / "site" / MARKER).unlink()
+    assert_refused(box, says=f"site: {FOREIGN}")
+    shutil.rmtree(project / "site")
+    assert run_build(project).returncode == 0
+
+
+def test_an_empty_folder_and_a_previous_site_are_replaced(box: Path) -> None:
+    project = box / "project"
+    (project / "site").mkdir()
+    first = run_build(project)
+    assert first.returncode == 0, first.stderr
+    assert (project / "site" / MARKER).is_file()
+    (project / "site" / "stale.html").write_text("from the last build", "utf-8")
+    second = run_build(project)
+    assert second.returncode == 0, second.stderr
+    assert not (project / "site" / "stale.html").exists()
+    assert (project / "site" / "index.html").is_file()
 
 
 def test_a_too_long_name_is_one_line(box: Path) -> None:
