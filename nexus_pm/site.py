@@ -52,6 +52,7 @@ MARKER = ".nexus-pm-site"
 
 _MARKER_TEXT = "Built by nexus-pm; `nexus-pm build` replaces this whole folder.\n"
 _TEMP_SUFFIX = re.compile(r"[a-z0-9_]{8}")
+log = logging.getLogger("mkdocs.plugins.nexus-pm")
 
 
 class _Refused(NexusError):
@@ -71,6 +72,7 @@ def build_site(config_file: Path, site_dir: Path) -> None:
         _refuse_protected(site_dir, target, _protected(config_file, config))
         target.parent.mkdir(parents=True, exist_ok=True)
         with _locked(target.parent):
+            _recover(target)
             _refuse_foreign(site_dir, target)
             # A build killed outright (SIGKILL, power loss) cannot clean up after itself.
             for stale in (*_leftovers(target, "new"), *_leftovers(target, "old")):
@@ -133,6 +135,18 @@ def _refuse_foreign(site_dir: Path, target: Path) -> None:
         message=f"{display_path(site_dir)}: holds files nexus-pm did not build (no {MARKER});"
         " refusing to replace it; if an older nexus-pm built it, delete it once"
     )
+
+
+def _recover(target: Path) -> None:
+    """Put back the site that a build killed between its two renames had moved aside."""
+    if os.path.lexists(target):
+        return
+    moved = [old / target.name for old in _leftovers(target, "old")]
+    moved = [site for site in moved if _is_dir(site)]
+    if moved:
+        newest = max(moved, key=lambda site: site.parent.lstat().st_mtime_ns)
+        os.rename(newest, target)
+        log.info("nexus-pm: put back the site an interrupted build had moved aside")
 
 
 def _leftovers(target: Path, kind: str) -> list[Path]:

@@ -225,3 +225,29 @@ def test_the_plugin_size_cap_applies_to_builds(project: Path) -> None:
     assert f"incidents/{SEED.name}:1: file: is {size} bytes, over the 1000-byte size cap" in (
         result.stderr
     )
+
+
+def set_aside(project: Path) -> None:
+    """What a build killed between the two renames of its swap leaves: the site moved aside."""
+    aside = project / ".site-old-k1lled00"
+    aside.mkdir()
+    os.rename(project / "site", aside / "site")
+
+
+def test_a_site_set_aside_by_a_killed_build_survives_a_failed_build(project: Path) -> None:
+    before = snapshot(project / "site")
+    set_aside(project)
+    (project / "incidents" / "new.yaml").write_text("id: [INC-0002\n", encoding="utf-8")
+    result = build(project)
+    assert_failed_and_untouched(result, before, project / "site")
+    assert "put back the site an interrupted build had moved aside" in result.stderr
+    assert UNCHANGED in result.stderr.splitlines()
+
+
+def test_a_site_set_aside_by_a_killed_build_is_put_back_then_replaced(project: Path) -> None:
+    set_aside(project)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    assert "put back the site an interrupted build had moved aside" in result.stderr
+    assert (project / "site" / "index.html").is_file()
+    assert strays(project) == []
