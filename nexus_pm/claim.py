@@ -71,15 +71,15 @@ def publish(directory: Path, stem: str, make_text: Callable[[str], str]) -> Path
     try:
         with naming(directory):
             lock, incident_id = _reserve_id(directory)
-            _write_new(tmp, make_text(incident_id))
             written = tmp
+            _write_new(tmp, make_text(incident_id))
             published = _link_free_name(tmp, directory, stem)
         return published
     finally:
-        # Only what was made: on a read-only disk even unlinking a missing file fails.
+        # Only what is there: on a read-only disk even unlinking a missing file fails.
         with naming(directory):
             for path in (written, lock):
-                if path is not None:
+                if path is not None and os.path.lexists(path):
                     path.unlink(missing_ok=True)
         if published is None:
             remove_folders(made)
