@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .edge import make_folders, naming, remove_folders
 from .errors import NexusError, display_path
 from .loader import collect, parse_yaml, read_text
 from .models import ID_PATTERN
@@ -60,19 +61,28 @@ def publish(directory: Path, stem: str, make_text: Callable[[str], str]) -> Path
     """Write `make_text(next free id)` to `stem.yaml`, or `stem-2.yaml`, ...; never overwrite.
 
     The text goes to a temporary file that is hard-linked to its final name, so
-    the record appears whole or not at all; an interruption leaves nothing behind.
+    the record appears whole or not at all; an interruption or a full disk leaves
+    nothing behind, not even the folders made for it.
     """
-    directory.mkdir(parents=True, exist_ok=True)
-    lock = None
+    made = make_folders(directory)
+    lock = written = published = None
     tmp = directory / f".new-{secrets.token_hex(8)}.tmp"
+    # The lock and temporary names are ours; an error names the folder instead.
     try:
-        lock, incident_id = _reserve_id(directory)
-        _write_new(tmp, make_text(incident_id))
-        return _link_free_name(tmp, directory, stem)
+        with naming(directory):
+            lock, incident_id = _reserve_id(directory)
+            written = tmp
+            _write_new(tmp, make_text(incident_id))
+            published = _link_free_name(tmp, directory, stem)
+        return published
     finally:
-        tmp.unlink(missing_ok=True)
-        if lock is not None:
-            lock.unlink(missing_ok=True)
+        # Only what is there: on a read-only disk even unlinking a missing file fails.
+        with naming(directory):
+            for path in (written, lock):
+                if path is not None and os.path.lexists(path):
+                    path.unlink(missing_ok=True)
+        if published is None:
+            remove_folders(made)
 
 
 def _reserve_id(directory: Path) -> tuple[Path, str]:

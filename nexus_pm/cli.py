@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from .edge import Group, address_value, err, fail, file_value, path_value, write_output
 from .errors import NexusError, display_path
 from .loader import MAX_BYTES, collect, load_records
 
 app = typer.Typer(
+    cls=Group,
     help="Postmortems as code: validate incident records and build the site.",
     no_args_is_help=True,
     add_completion=False,
@@ -20,30 +22,25 @@ app = typer.Typer(
 
 Paths = Annotated[
     list[Path] | None,
-    typer.Argument(help="Record files or folders. Default: incidents/.", show_default=False),
+    typer.Argument(
+        help="Record files or folders. Default: incidents/.",
+        show_default=False,
+        parser=path_value,
+        metavar="PATHS",
+    ),
 ]
 MaxBytes = Annotated[int, typer.Option(help="Largest record file accepted, in bytes.", min=1)]
 ConfigFile = Annotated[
-    Path, typer.Option("--config-file", "-f", help="The MkDocs configuration.", dir_okay=False)
+    Path,
+    typer.Option(
+        "--config-file", "-f", help="The MkDocs configuration.", parser=file_value, metavar="FILE"
+    ),
 ]
-
-
-def err(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-def fail(error: NexusError) -> NoReturn:
-    for problem in error.problems:
-        err(str(problem))
-    if error.message:
-        err(error.message)
-    if error.problems:
-        files = len({p.path for p in error.problems})
-        count = len(error.problems)
-        err(
-            f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
-        )
-    raise typer.Exit(1)
+# Path options go through path_value: an empty value must not mean "here".
+PathOption = {"parser": path_value, "metavar": "PATH"}
+Output = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here, not to stdout.", **PathOption)
+]
 
 
 def _existing(paths: list[Path] | None) -> list[Path]:
@@ -75,7 +72,9 @@ def validate(
 @app.command()
 def build(
     config_file: ConfigFile = Path("mkdocs.yml"),
-    site_dir: Annotated[Path, typer.Option(help="Where the site goes.")] = Path("site"),
+    site_dir: Annotated[Path, typer.Option(help="Where the site goes.", **PathOption)] = Path(
+        "site"
+    ),
 ) -> None:
     """Build the site strictly; the previous site is replaced only if the build succeeds."""
     from .site import build_site
@@ -90,7 +89,9 @@ def build(
 @app.command()
 def serve(
     config_file: ConfigFile = Path("mkdocs.yml"),
-    dev_addr: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1:8000",
+    dev_addr: Annotated[
+        str, typer.Option(help="Address to serve on.", parser=address_value, metavar="HOST:PORT")
+    ] = "127.0.0.1:8000",
 ) -> None:
     """Preview the site with live reload; edits to records and templates rebuild it."""
     from .site import serve_site
@@ -103,9 +104,7 @@ def serve(
 
 @app.command()
 def schema(
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
-    ] = None,
+    output: Output = None,
     check: Annotated[
         bool, typer.Option(help="Exit 1 if OUTPUT differs from the generated schema.")
     ] = False,
@@ -125,9 +124,7 @@ def schema(
             err(f"{display_path(output)}:1: schema: stale; run nexus-pm schema -o {output}")
             raise typer.Exit(1)
         return
-    from .site import write_atomic
-
-    write_atomic(output, text)
+    write_output(output, text)
     err(f"wrote {display_path(output)}")
 
 
@@ -160,8 +157,12 @@ def new(
         list[str] | None,
         typer.Option(metavar="ID", help="An existing related incident; repeatable."),
     ] = None,
-    incidents_dir: Annotated[Path, typer.Option(help="Where records live.")] = Path("incidents"),
-    templates_dir: Annotated[Path, typer.Option(help="Holds incident.yaml.j2.")] = TEMPLATES,
+    incidents_dir: Annotated[Path, typer.Option(help="Where records live.", **PathOption)] = Path(
+        "incidents"
+    ),
+    templates_dir: Annotated[
+        Path, typer.Option(help="Holds incident.yaml.j2.", **PathOption)
+    ] = TEMPLATES,
     edit: Annotated[bool, typer.Option(help="Open $VISUAL or $EDITOR on the new file.")] = False,
     prompt: Annotated[
         bool | None,
@@ -247,15 +248,16 @@ def check(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Files or folders to check. Default: the repo (.).", show_default=False
+            help="Files or folders to check. Default: the repo (.).",
+            show_default=False,
+            parser=path_value,
+            metavar="PATHS",
         ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text, json or sarif.")] = "text",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report here, not stdout.")
-    ] = None,
+    output: Output = None,
     incidents: Annotated[
-        Path, typer.Option(help="Records whose lessons the rules enforce.")
+        Path, typer.Option(help="Records whose lessons the rules enforce.", **PathOption)
     ] = Path("incidents"),
     config_file: ConfigFile = Path("mkdocs.yml"),
     site_url: Annotated[
@@ -264,7 +266,6 @@ def check(
 ) -> None:
     """Run the prevention rules; exit 0 clean, 1 findings, 2 unreadable input."""
     from .checks.command import Format, render, run_check
-    from .site import write_atomic
 
     try:
         chosen = Format(fmt)
@@ -290,7 +291,7 @@ def check(
     if output is None:
         sys.stdout.write(report)
     else:
-        write_atomic(output, report)
+        write_output(output, report)
     for problem in result.outcome.errors:
         err(str(problem))
     from .checks.report import summary
@@ -300,4 +301,5 @@ def check(
 
 
 def main() -> None:
+    # edge.Group runs every command: a file-system error anywhere ends as one line.
     app()

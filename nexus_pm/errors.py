@@ -48,4 +48,9 @@ def display_path(path: Path | str) -> str:
     return shown.translate(_CONTROL)
 
 
+def one_line(text: str) -> str:
+    """`text` with control characters escaped, so that it prints as one plain line."""
+    return text.translate(_CONTROL)
+
+
 _CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127)}

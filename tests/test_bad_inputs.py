@@ -1,4 +1,4 @@
-"""The bad-input corpus: every case through the real CLI, pinned as golden text, bounded in time and memory."""
+"""The bad-input corpus: every case through the real CLI, pinned as golden text, bounded in CPU and memory."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,10 +20,13 @@ from .conftest import SEED
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
 UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))
-# Safety limits, not benchmarks: a hang or a blow-up fails loudly instead of stalling CI.
-WALL_SECONDS = 2.0
+# Safety limits, not benchmarks: a blow-up fails loudly instead of stalling CI.
+# CPU time, not wall time: on a loaded machine a child waits for a core, and
+# only the work it does says whether a payload made it loop or balloon.
+CPU_SECONDS = 2.0
 MAX_RSS_MB = 200
-KILL_AFTER_SECONDS = 20.0
+# Wall time only catches a hang (a blocking open, a prompt nobody answers).
+HANG_SECONDS = 120.0
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEM = re.compile(r"^(input\.yaml|incidents/[^:]+):\d+: \S+: .+")
 
@@ -36,39 +38,53 @@ class Run:
     code: int
     stdout: str
     stderr: str
-    seconds: float
+    hung: bool
     cpu_seconds: float
     max_rss_mb: float
 
 
-def run_cli(args: list[str], cwd: Path) -> Run:
-    """Run `python -m nexus_pm` in a child and measure its wall time and peak memory."""
+def run_cli(args: list[str], cwd: Path, prelude: str = "") -> Run:
+    """Run `python -m nexus_pm` in a child and measure its CPU time and peak memory.
+
+    `prelude` is Python run in the child first, to make a system call fail the
+    way a full or read-only disk would where the real condition needs root.
+    """
     out_path, err_path = cwd.parent / f".{cwd.name}.out", cwd.parent / f".{cwd.name}.err"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", "NO_COLOR": "1"}
+    start = ["-m", "nexus_pm"]
+    if prelude:
+        start = [
+            "-c",
+            f"{prelude}\nimport runpy\nrunpy.run_module('nexus_pm', run_name='__main__')",
+        ]
     with out_path.open("wb") as out, err_path.open("wb") as err:
-        start = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "nexus_pm", *args],
+            [sys.executable, *start, *args],
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=err,
             env=env,
         )
-        # wait4 rather than Popen.wait: it hands back this one child's own rusage.
-        timer = threading.Timer(KILL_AFTER_SECONDS, proc.kill)
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            proc.kill()
+
+        timer = threading.Timer(HANG_SECONDS, kill)
         timer.start()
         try:
+            # wait4 rather than Popen.wait: it hands back this one child's own rusage.
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
             timer.cancel()
-        seconds = time.monotonic() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
     return Run(
         code=proc.returncode,
         stdout=out_path.read_text(encoding="utf-8", errors="replace"),
         stderr=err_path.read_text(encoding="utf-8", errors="replace"),
-        seconds=seconds,
+        hung=killed.is_set(),
         cpu_seconds=usage.ru_utime + usage.ru_stime,
         max_rss_mb=usage.ru_maxrss / 1024,  # Linux reports KiB
     )
@@ -87,9 +103,9 @@ def listing(folder: Path) -> set[str]:
 
 def assert_contained(run: Run) -> None:
     """The bounds every bad input must stay within, whatever it holds."""
+    assert not run.hung, f"killed after {HANG_SECONDS:.0f}s: it hung"
     assert "Traceback" not in run.stderr + run.stdout, run.stderr
-    assert run.cpu_seconds < WALL_SECONDS, f"used {run.cpu_seconds:.2f}s of CPU"
-    assert run.seconds < WALL_SECONDS, f"took {run.seconds:.2f}s"
+    assert run.cpu_seconds < CPU_SECONDS, f"used {run.cpu_seconds:.2f}s of CPU"
     assert run.max_rss_mb < MAX_RSS_MB, f"peaked at {run.max_rss_mb:.0f} MB"
 
 
@@ -101,9 +117,6 @@ def test_corpus_case(name: str, tmp_path: Path) -> None:
     shutil.copytree(CORPUS / name, work)
     before = listing(work)
     run = run_cli(["validate", *case_args(work)], work)
-    if run.seconds >= WALL_SECONDS > run.cpu_seconds:
-        # Waiting, not working: the machine was busy. Once more before failing.
-        run = run_cli(["validate", *case_args(work)], work)
     golden = CORPUS / name / "expected.txt"
     if UPDATE:
         golden.write_text(run.stderr, encoding="utf-8")

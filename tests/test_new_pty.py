@@ -13,7 +13,9 @@ from nexus_pm.loader import load_records
 
 from .test_new import console_script, snapshot
 
-TIMEOUT = 30
+# Only a guard against a hang (a prompt never shown): a loaded machine may take
+# many seconds to start the child, so nothing here is timed more tightly.
+HANG_SECONDS = 60
 
 
 def spawn(project: Path, *args: str) -> pexpect.spawn:
@@ -23,7 +25,7 @@ def spawn(project: Path, *args: str) -> pexpect.spawn:
         [*rest, *args],
         cwd=str(project),
         encoding="utf-8",
-        timeout=TIMEOUT,
+        timeout=HANG_SECONDS,
         dimensions=(50, 200),
     )
     return child
@@ -97,7 +99,7 @@ def test_command_substitution_gets_only_the_path(project: Path) -> None:
         ["--norc", "--noprofile", "-c", f'p=$({command}); echo "captured=[$p]"'],
         cwd=str(project),
         encoding="utf-8",
-        timeout=TIMEOUT,
+        timeout=HANG_SECONDS,
     )
     child.expect_exact("Title: ")
     child.sendline("Disk full")

@@ -1,0 +1,218 @@
+"""The CLI's outer edge: file-system and usage errors become one line and an exit code."""
+
+from __future__ import annotations
+
+import ast
+import errno
+import os
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+try:  # Typer 0.20 and later carry their own copy of Click; older ones use Click itself.
+    from typer._click import exceptions as usage
+except ImportError:  # pragma: no cover
+    from click import exceptions as usage  # type: ignore[no-redef]
+
+from .errors import NexusError, display_path, one_line
+
+PROG = "nexus-pm"
+# `check` promises 2 for input it cannot read, so that 1 always means findings.
+FILE_SYSTEM_EXIT = {"check": 2}
+# Python 3.11's pathlib reports a symlink loop as RuntimeError, not OSError(ELOOP).
+_LOOP = re.compile(r"Symlink loop from ('.*'|\".*\")", re.DOTALL)
+
+
+def err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def fail(error: NexusError) -> NoReturn:
+    """Print every problem, then a count, and exit 1."""
+    for problem in error.problems:
+        err(str(problem))
+    if error.message:
+        err(error.message)
+    if error.problems:
+        files = len({p.path for p in error.problems})
+        count = len(error.problems)
+        err(
+            f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+        )
+    raise typer.Exit(1)
+
+
+class Group(TyperGroup):
+    """Runs every command, so that no command can end in a traceback on a bad path."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort):
+            raise  # both are RuntimeErrors
+        except usage.UsageError as exc:
+            # Some parse errors carry no context; this one knows the command.
+            raise typer.Exit(_report_usage(exc, _command_path(ctx))) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # the reader went away: typer exits quietly
+            where = _command_path(ctx)
+            err(describe(exc, where))
+        except RuntimeError as exc:
+            loop = _LOOP.fullmatch(str(exc))
+            if loop is None:
+                raise
+            path = ast.literal_eval(loop.group(1))
+            err(f"{_shown(path)}: {os.strerror(errno.ELOOP)}")
+        raise typer.Exit(FILE_SYSTEM_EXIT.get(ctx.invoked_subcommand or "", 1))
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        # Typer prints usage errors as a boxed, multi-line panel; one line is greppable.
+        try:
+            # One name in every message, however the CLI was started.
+            result = super().main(args, PROG, complete_var, standalone_mode=False, **extra)
+            code = result if isinstance(result, int) else 0
+        except usage.UsageError as exc:
+            code = _report_usage(exc, PROG)
+        except usage.ClickException as exc:
+            err(f"{PROG}: {one_line(exc.format_message())}")
+            code = exc.exit_code
+        except typer.Abort:
+            err(f"{PROG}: aborted")
+            code = 1
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _report_usage(exc: usage.UsageError, where: str) -> int:
+    if isinstance(exc, getattr(usage, "NoArgsIsHelpError", ())):
+        exc.show()  # the help text itself, as Typer prints it
+    else:
+        err(usage_line(exc, where))
+    return exc.exit_code
+
+
+def _command_path(ctx: Any) -> str:
+    sub = ctx.invoked_subcommand
+    return f"{ctx.command_path} {sub}" if sub else ctx.command_path
+
+
+def describe(exc: OSError, where: str = PROG) -> str:
+    """`path: reason`, or `command: reason` when the error names no file."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    shown = _shown(os.fsdecode(exc.filename)) if exc.filename is not None else where
+    return f"{shown}: {one_line(reason)}"
+
+
+def _shown(path: str) -> str:
+    try:
+        return display_path(path)
+    except OSError:
+        return one_line(path)  # the working folder itself is gone
+
+
+def usage_line(exc: usage.UsageError, where: str = PROG) -> str:
+    """A usage error on one line, with click's suggestion for a misspelt option."""
+    where = exc.ctx.command_path if exc.ctx is not None else where
+    possible = getattr(exc, "possibilities", None)
+    if isinstance(exc, usage.NoSuchOption) and possible:
+        message = f"{exc.message}; did you mean {' or '.join(possible)}?"
+    else:
+        message = exc.format_message()
+    return f"{where}: {one_line(' '.join(message.split()))}"
+
+
+def path_value(value: str | Path) -> Path:
+    """A path option or argument; an empty one would quietly mean the working folder."""
+    if isinstance(value, Path):
+        return value  # a default, as declared
+    if not value:
+        raise typer.BadParameter("the path is empty")
+    return Path(value)
+
+
+def file_value(value: str | Path) -> Path:
+    path = path_value(value)
+    if path.is_dir():
+        raise typer.BadParameter(f"{display_path(path)} is a folder, not a file")
+    return path
+
+
+def address_value(value: str) -> str:
+    """HOST:PORT for `serve`; MkDocs checks the host, but a port over 65535 crashes it."""
+    port = value.rpartition(":")[2]
+    if port.isdigit() and not 0 < int(port) < 65536:
+        raise typer.BadParameter(f"port {port} is not between 1 and 65535")
+    return value
+
+
+def make_folders(folder: Path) -> list[Path]:
+    """Create `folder` and its missing parents; return those this call made, deepest last."""
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate):
+            break  # mkdir below says what is wrong if it is not a folder
+        missing.append(candidate)
+    made = []
+    try:
+        for step in reversed(missing):
+            try:
+                step.mkdir()
+            except FileExistsError:
+                if not step.is_dir():
+                    raise
+                continue  # another process made it meanwhile: not ours to remove
+            made.append(step)
+    except BaseException:
+        remove_folders(made)
+        raise
+    return made
+
+
+def remove_folders(made: list[Path]) -> None:
+    """Undo make_folders, deepest first; a folder that something else filled stays."""
+    for folder in reversed(made):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """Report a file-system error inside as one about `path`: temporary names mean nothing."""
+    try:
+        yield
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), os.fspath(path)) from None
+
+
+def write_output(path: Path, text: str) -> None:
+    """Replace `path` atomically; on failure leave no file or folder this call made."""
+    from .site import write_atomic
+
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+    made = make_folders(path.parent)
+    try:
+        with naming(path):
+            write_atomic(path, text)
+    except BaseException:
+        remove_folders(made)
+        raise
