@@ -174,6 +174,13 @@ def suppressions(text: str, shown: str) -> tuple[dict[int, list[Suppression]], l
     lines = text.split("\n")
     found: dict[int, list[Suppression]] = {}
     bad: list[Finding] = []
+    # A suppression covers the instruction below it, past any comments in between. Which line
+    # that is gets worked out once, from the bottom up, not by a scan down from each directive.
+    covered = [0] * (len(lines) + 2)
+    covered[len(lines) + 1] = len(lines) + 1
+    for number in range(len(lines), 0, -1):
+        comment = _COMMENT.match(lines[number - 1])
+        covered[number] = covered[number + 1] if comment else number
     for number, line in enumerate(lines, 1):
         directive = _DIRECTIVE.match(line)
         if not directive:
@@ -196,11 +203,7 @@ def suppressions(text: str, shown: str) -> tuple[dict[int, list[Suppression]], l
         bad.extend(Finding(shown, number, SUPPRESSION, p) for p in problems)
         if problems:
             continue
-        # The suppression covers the instruction below it, past any comments in between.
-        target = number + 1
-        while target <= len(lines) and _COMMENT.match(lines[target - 1]):
-            target += 1
-        found.setdefault(target, []).append(Suppression(number, ids, reason))
+        found.setdefault(covered[number + 1], []).append(Suppression(number, ids, reason))
     return found, bad
 
 
@@ -216,6 +219,8 @@ def scan(
     """Check every file, then look for guarded fixes that no longer hold."""
     outcome = Outcome()
     unsuppressed: dict[Path, list[Finding]] = {}
+    # One tuple per rule, shared by its findings, rather than a copy for each.
+    incidents = {rule_id: tuple(found) for rule_id, found in refs.items()}
     for path in files:
         shown = display_path(path)
         kind = kind_for(path.name)
@@ -232,16 +237,24 @@ def scan(
             continue
         outcome.files.append(shown)
         accepted, bad = suppressions(text, shown)
+        # The first suppression of each (line, rule), so that a finding looks its cover up
+        # instead of trying every suppression of its line.
+        covers: dict[tuple[int, str], Suppression] = {}
+        for line, group in accepted.items():
+            for sup in group:
+                for rule_id in sup.rules:
+                    covers.setdefault((line, rule_id), sup)
         used: set[tuple[int, str]] = set()
+        mine: list[Finding] = []
         for finding in findings:
-            cover = next(
-                (s for s in accepted.get(finding.line, []) if finding.rule in s.rules), None
-            )
+            cover = covers.get((finding.line, finding.rule))
             if cover is not None:
                 used.add((cover.line, finding.rule))
             else:
-                unsuppressed.setdefault(path.resolve(), []).append(finding)
-            outcome.entries.append(Entry(finding, tuple(refs.get(finding.rule, [])), cover))
+                mine.append(finding)
+            outcome.entries.append(Entry(finding, incidents.get(finding.rule, ()), cover))
+        if mine:
+            unsuppressed[path.resolve()] = mine
         for group in accepted.values():
             for sup in group:
                 for rule_id in sup.rules:
@@ -263,16 +276,24 @@ def _drift(
     config: Config,
 ) -> list[Entry]:
     entries: list[Entry] = []
+    firsts: dict[Path, dict[str, Finding]] = {}
     for guard in guards:
         target = (root / guard.path).resolve()
         shown = display_path(root / guard.path)
         incident = guard.incident
         if target in unsuppressed:
+            first = firsts.get(target)
+            if first is None:
+                # The first finding of each rule in the file, found once for all its guards.
+                first = firsts[target] = {}
+                for finding in unsuppressed[target]:
+                    first.setdefault(finding.rule, finding)
             for rule_id in guard.rules:
-                hits = [f for f in unsuppressed[target] if f.rule == rule_id]
-                if hits:
+                if rule_id in first:
                     message = f"{incident.id} fix reverted: {rule_id} fails again ({RULES[rule_id].title})"
-                    entries.append(Entry(Finding(shown, hits[0].line, DRIFT, message), (incident,)))
+                    entries.append(
+                        Entry(Finding(shown, first[rule_id].line, DRIFT, message), (incident,))
+                    )
         elif not target.exists() and _covers(walked, target, root, config):
             message = (
                 f"{incident.id} fix file is gone: {guard.path} no longer exists; "
