@@ -68,13 +68,16 @@ def linked(record: Record) -> dict[str, list[int]]:
     return found
 
 
-Parsed = dict[tuple[str, int, str], Any]
+#: Snippets already read, by (kind, side, code): the tree, or why it cannot be read; and
+#: rules already run, by (rule, side, code). Identical snippets cost one parse and one run.
+Parsed = dict[tuple[str, str, str], Any]
 
 
 def prove(rule: Rule[Any], incident: Incident, parsed: Parsed | None = None) -> list[Proof]:
     """Run `rule` on every before/after snippet of the incident in the rule's language.
 
-    Pass the same `parsed` for every rule of one incident and each snippet is parsed once.
+    Pass the same `parsed` for every rule of one incident and each snippet is parsed once,
+    and each rule runs once on it.
     """
     kind = KIND_BY_NAME[rule.kind]
     proofs = []
@@ -101,20 +104,26 @@ def _run(
     snippet = change.before if side == "before" else change.after
     if snippet.language.lower() not in kind.languages:
         return None
-    key = (kind.name, index, side)
-    tree = parsed.get(key) if parsed is not None else None
-    if tree is None:
+    cache: Parsed = {} if parsed is None else parsed
+    checked = ("rule " + rule.id, side, snippet.code)
+    if checked in cache:
+        findings: list[Finding] = cache[checked]
+        return findings
+    key = (kind.name, side, snippet.code)
+    if key not in cache:
         try:
-            tree = kind.parse_snippet(snippet.code, side)
+            cache[key] = kind.parse_snippet(snippet.code, side)
         except ParseError as exc:
-            where = f"fix.changes.{index}.{side}"
-            message = (
-                f"cannot read the {side} snippet ({where}) at its line {exc.line}: {exc.message}"
-            )
-            raise ParseError(exc.line, message) from None
-        if parsed is not None:
-            parsed[key] = tree
-    return rule.check(tree)
+            cache[key] = exc
+    tree = cache[key]
+    if isinstance(tree, ParseError):
+        where = f"fix.changes.{index}.{side}"
+        message = (
+            f"cannot read the {side} snippet ({where}) at its line {tree.line}: {tree.message}"
+        )
+        raise ParseError(tree.line, message)
+    findings = cache[checked] = rule.check(tree)
+    return findings
 
 
 def record_check_problems(records: Iterable[Record]) -> list[Problem]:
@@ -122,15 +131,19 @@ def record_check_problems(records: Iterable[Record]) -> list[Problem]:
     problems: list[Problem] = []
     for record in records:
         parsed: Parsed = {}
+        # Items that link the same rule share its verdict: it is worked out once per record.
+        verdicts: dict[str, list[str]] = {}
         for index, item in enumerate(record.incident.prevention.checklist):
             if not item.check:
                 continue
-            rule = RULES.get(item.check)
-            messages = (
-                [unknown_rule(item.check)]
-                if rule is None
-                else _disproof(rule, record.incident, parsed)
-            )
+            if item.check not in verdicts:
+                rule = RULES.get(item.check)
+                verdicts[item.check] = (
+                    [unknown_rule(item.check)]
+                    if rule is None
+                    else _disproof(rule, record.incident, parsed)
+                )
+            messages = verdicts[item.check]
             if not messages:
                 continue
             # Finding the line parses the YAML again, so only items with a problem pay for it.
@@ -231,11 +244,12 @@ def incident_refs(
         changes = incident.fix.changes if incident.fix else []
         guarded: dict[int, list[str]] = {}
         links = sorted(linked(record).items())
+        parsed: Parsed = {}
         for rule_id, items in links:
             rule = RULES.get(rule_id)
             if rule is None:
                 continue
-            proved = [p.change for p in prove(rule, incident) if p.before]
+            proved = [p.change for p in prove(rule, incident, parsed) if p.before]
             ref = IncidentRef(
                 incident.id,
                 incident.title,
