@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -14,6 +14,7 @@ from ..errors import NexusError, Problem, display_path
 from ..loader import Record, locate
 from ..models import Change, Incident
 from .base import Finding, Kind, ParseError, Rule
+from .files import read_confined
 from .registry import KIND_BY_NAME, RULES, unknown_rule
 
 
@@ -47,6 +48,8 @@ class Guard:
     path: str
     change: int
     rules: tuple[str, ...]
+    #: The record's text, to find the line of `fix.changes[change].path` if it cannot be read.
+    text: str = field(default="", repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -188,10 +191,14 @@ class SiteSettings:
     repo_url: str | None = None
 
 
-def site_settings(config_file: Path) -> SiteSettings:
-    """`site_url`, `use_directory_urls` and `repo_url` from mkdocs.yml; no file, no links."""
+def site_settings(config_file: Path, root: Path | None = None) -> SiteSettings:
+    """`site_url`, `use_directory_urls` and `repo_url` from mkdocs.yml; no file, no links.
+
+    With `root`, a config file that links out of it is refused, as records are.
+    """
     if not config_file.is_file():
         return SiteSettings()
+    text = read_confined(config_file, root) if root is not None else None
     from mkdocs.utils.yaml import get_yaml_loader
 
     class Loader(get_yaml_loader()):  # type: ignore[misc]
@@ -200,8 +207,11 @@ def site_settings(config_file: Path) -> SiteSettings:
     Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     shown = display_path(config_file)
     try:
-        with config_file.open(encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=Loader)  # built on yaml.SafeLoader
+        if text is not None:
+            data = yaml.load(text, Loader=Loader)  # built on yaml.SafeLoader
+        else:
+            with config_file.open(encoding="utf-8") as handle:
+                data = yaml.load(handle, Loader=Loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         message = f"cannot read the MkDocs configuration: {str(exc).splitlines()[0]}"
         raise NexusError([Problem(shown, 1, "site_url", message)]) from None
@@ -273,7 +283,7 @@ def incident_refs(
                     every_item,
                     (_fix(changes[index]),),
                 )
-                guards.append(Guard(whole, path, index, tuple(rule_ids)))
+                guards.append(Guard(whole, path, index, tuple(rule_ids), record.text))
     return refs, guards
 
 
