@@ -266,6 +266,7 @@ def check(
 ) -> None:
     """Run the prevention rules; exit 0 clean, 1 findings, 2 unreadable input."""
     from .checks.command import Format, render, run_check
+    from .checks.escape import plain
 
     try:
         chosen = Format(fmt)
@@ -283,9 +284,10 @@ def check(
             site_url=site_url,
         )
     except NexusError as exc:
+        # Problems quote records and Dockerfiles: what a terminal would obey is escaped.
         for problem in exc.problems:
-            err(str(problem))
-        err(exc.message or "nexus-pm check: fix the problems above, then check again")
+            err(plain(str(problem)))
+        err(plain(exc.message or "nexus-pm check: fix the problems above, then check again"))
         raise typer.Exit(2) from None
     report = render(result, chosen)
     if output is None:
@@ -293,7 +295,7 @@ def check(
     else:
         write_output(output, report)
     for problem in result.outcome.errors:
-        err(str(problem))
+        err(plain(str(problem)))
     from .checks.report import summary
 
     err(summary(result.outcome))

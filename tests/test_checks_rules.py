@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nexus_pm.checks.base import ParseError
+from nexus_pm.checks.context import final_user
 from nexus_pm.checks.registry import RULES, kind_for
 from nexus_pm.checks.scan import check_text
-from nexus_pm.checks.stages import final_user, parse, parse_snippet
+from nexus_pm.checks.stages import parse, parse_snippet
 
 from .conftest import SEED
 

@@ -8,9 +8,10 @@ from enum import StrEnum
 from pathlib import Path
 
 from ..loader import load_records
+from .files import discover, load_config
 from .links import IncidentRef, SiteSettings, incident_refs, site_settings
 from .report import json_report, sarif_report, text_report
-from .scan import Outcome, discover, load_config, scan
+from .scan import Outcome, scan
 
 
 class Format(StrEnum):
@@ -39,7 +40,7 @@ def run_check(
     site_url: str | None = None,
 ) -> Run:
     """Scan `paths` (default: `root`); raises NexusError for bad records or settings."""
-    settings = site_settings(config_file)
+    settings = site_settings(config_file, root)
     if site_url is not None:
         settings = replace(settings, site_url=site_url or None)
     records = load_records([incidents]) if incidents.is_dir() else []

@@ -8,18 +8,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .base import Hit, Kind, Rule
-from .stages import (
-    Dockerfile,
-    Instruction,
-    Stage,
-    env_before,
-    final_user,
-    is_root,
-    parse,
-    parse_snippet,
-    under_root,
-    user_before,
-)
+from .context import final_user, is_root, under_root, walk_with_context
+from .stages import Dockerfile, Instruction, Stage, parse, parse_snippet
 
 RULES: list[Rule[Dockerfile]] = []
 
@@ -61,36 +51,38 @@ def pip_user_install(df: Dockerfile) -> Iterator[Hit]:
     runtime = _runtime(df)
     if runtime is None:
         return
-    for stage in df.reaching():
-        for ins in stage.instructions:
-            if ins.keyword != "RUN":
-                continue
-            installer, _ = user_before(stage, ins.line)
-            if installer is not None and installer == runtime:
-                continue
-            env = env_before(stage, ins.line)
-            for args, inline_env in _pip_installs(ins):
-                how = _user_install(args, inline_env, env)
-                if how:
-                    home = "/root/.local" if is_root(installer) else f"the home of {installer}"
-                    yield (
-                        ins.line,
-                        (
-                            f"{how} in {_where(df, stage)} puts packages in {home}, which the runtime "
-                            f"user {runtime} cannot read; install system-wide (drop --user) "
-                            "and copy /usr/local"
-                        ),
-                    )
+    # One forward pass carries the user and PIP_USER along, instead of a walk back per RUN.
+    for stage, ins, context in walk_with_context(df, df.reaching(), _WATCHED):
+        if ins.keyword != "RUN":
+            continue
+        installer = context.user
+        if installer is not None and installer == runtime:
+            continue
+        for args, inline_env in _pip_installs(ins):
+            how = _user_install(args, inline_env, context.get("PIP_USER"))
+            if how:
+                home = "/root/.local" if is_root(installer) else f"the home of {installer}"
+                yield (
+                    ins.line,
+                    (
+                        f"{how} in {_where(df, stage)} puts packages in {home}, which the runtime "
+                        f"user {runtime} cannot read; install system-wide (drop --user) "
+                        "and copy /usr/local"
+                    ),
+                )
+
+
+_WATCHED = frozenset({"PIP_USER"})
 
 
 def _user_install(
-    args: list[str], inline_env: dict[str, str], env: dict[str, tuple[str, int]]
+    args: list[str], inline_env: dict[str, str], pip_user: tuple[str, int] | None
 ) -> str:
     if "--user" in args:
         return "`pip install --user`"
     if inline_env.get("PIP_USER", "").lower() in _TRUE:
         return "`pip install` with PIP_USER set"
-    value, line = env.get("PIP_USER", ("", 0))
+    value, line = pip_user or ("", 0)
     if value.lower() in _TRUE:
         return f"`pip install` with PIP_USER set (line {line})"
     return ""
@@ -100,15 +92,11 @@ def _pip_installs(ins: Instruction) -> Iterator[tuple[list[str], dict[str, str]]
     """The arguments of each `pip install` in a RUN, and variables set inline for it."""
     for command in _commands(ins):
         inline_env: dict[str, str] = {}
-        while command and _ASSIGNMENT.match(command[0]):
-            key, _, value = command.pop(0).partition("=")
-            inline_env[key] = value
-        words = command
-        if words and words[0].rsplit("/", 1)[-1] == "env":
-            words = words[1:]
-            while words and _ASSIGNMENT.match(words[0]):
-                key, _, value = words.pop(0).partition("=")
-                inline_env[key] = value
+        # Assignments are counted off the front, not popped: each pop(0) moves every word.
+        start = _assignments(command, 0, inline_env)
+        if start < len(command) and command[start].rsplit("/", 1)[-1] == "env":
+            start = _assignments(command, start + 1, inline_env)
+        words = command[start:]
         if not words:
             continue
         program = words[0].rsplit("/", 1)[-1]
@@ -119,6 +107,15 @@ def _pip_installs(ins: Instruction) -> Iterator[tuple[list[str], dict[str, str]]
         rest = [w for w in words[1:] if not w.startswith("-")]
         if rest[:1] == ["install"]:
             yield words[1:], inline_env
+
+
+def _assignments(words: list[str], start: int, env: dict[str, str]) -> int:
+    """Read `NAME=value` words from `start` into `env`; the index of the first other word."""
+    while start < len(words) and _ASSIGNMENT.match(words[start]):
+        key, _, value = words[start].partition("=")
+        env[key] = value
+        start += 1
+    return start
 
 
 def _commands(ins: Instruction) -> Iterator[list[str]]:

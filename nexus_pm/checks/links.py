@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -14,6 +14,7 @@ from ..errors import NexusError, Problem, display_path
 from ..loader import Record, locate
 from ..models import Change, Incident
 from .base import Finding, Kind, ParseError, Rule
+from .files import read_confined
 from .registry import KIND_BY_NAME, RULES, unknown_rule
 
 
@@ -47,6 +48,8 @@ class Guard:
     path: str
     change: int
     rules: tuple[str, ...]
+    #: The record's text, to find the line of `fix.changes[change].path` if it cannot be read.
+    text: str = field(default="", repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -68,13 +71,16 @@ def linked(record: Record) -> dict[str, list[int]]:
     return found
 
 
-Parsed = dict[tuple[str, int, str], Any]
+#: Snippets already read, by (kind, side, code): the tree, or why it cannot be read; and
+#: rules already run, by (rule, side, code). Identical snippets cost one parse and one run.
+Parsed = dict[tuple[str, str, str], Any]
 
 
 def prove(rule: Rule[Any], incident: Incident, parsed: Parsed | None = None) -> list[Proof]:
     """Run `rule` on every before/after snippet of the incident in the rule's language.
 
-    Pass the same `parsed` for every rule of one incident and each snippet is parsed once.
+    Pass the same `parsed` for every rule of one incident and each snippet is parsed once,
+    and each rule runs once on it.
     """
     kind = KIND_BY_NAME[rule.kind]
     proofs = []
@@ -101,20 +107,26 @@ def _run(
     snippet = change.before if side == "before" else change.after
     if snippet.language.lower() not in kind.languages:
         return None
-    key = (kind.name, index, side)
-    tree = parsed.get(key) if parsed is not None else None
-    if tree is None:
+    cache: Parsed = {} if parsed is None else parsed
+    checked = ("rule " + rule.id, side, snippet.code)
+    if checked in cache:
+        findings: list[Finding] = cache[checked]
+        return findings
+    key = (kind.name, side, snippet.code)
+    if key not in cache:
         try:
-            tree = kind.parse_snippet(snippet.code, side)
+            cache[key] = kind.parse_snippet(snippet.code, side)
         except ParseError as exc:
-            where = f"fix.changes.{index}.{side}"
-            message = (
-                f"cannot read the {side} snippet ({where}) at its line {exc.line}: {exc.message}"
-            )
-            raise ParseError(exc.line, message) from None
-        if parsed is not None:
-            parsed[key] = tree
-    return rule.check(tree)
+            cache[key] = exc
+    tree = cache[key]
+    if isinstance(tree, ParseError):
+        where = f"fix.changes.{index}.{side}"
+        message = (
+            f"cannot read the {side} snippet ({where}) at its line {tree.line}: {tree.message}"
+        )
+        raise ParseError(tree.line, message)
+    findings = cache[checked] = rule.check(tree)
+    return findings
 
 
 def record_check_problems(records: Iterable[Record]) -> list[Problem]:
@@ -122,15 +134,19 @@ def record_check_problems(records: Iterable[Record]) -> list[Problem]:
     problems: list[Problem] = []
     for record in records:
         parsed: Parsed = {}
+        # Items that link the same rule share its verdict: it is worked out once per record.
+        verdicts: dict[str, list[str]] = {}
         for index, item in enumerate(record.incident.prevention.checklist):
             if not item.check:
                 continue
-            rule = RULES.get(item.check)
-            messages = (
-                [unknown_rule(item.check)]
-                if rule is None
-                else _disproof(rule, record.incident, parsed)
-            )
+            if item.check not in verdicts:
+                rule = RULES.get(item.check)
+                verdicts[item.check] = (
+                    [unknown_rule(item.check)]
+                    if rule is None
+                    else _disproof(rule, record.incident, parsed)
+                )
+            messages = verdicts[item.check]
             if not messages:
                 continue
             # Finding the line parses the YAML again, so only items with a problem pay for it.
@@ -175,10 +191,14 @@ class SiteSettings:
     repo_url: str | None = None
 
 
-def site_settings(config_file: Path) -> SiteSettings:
-    """`site_url`, `use_directory_urls` and `repo_url` from mkdocs.yml; no file, no links."""
+def site_settings(config_file: Path, root: Path | None = None) -> SiteSettings:
+    """`site_url`, `use_directory_urls` and `repo_url` from mkdocs.yml; no file, no links.
+
+    With `root`, a config file that links out of it is refused, as records are.
+    """
     if not config_file.is_file():
         return SiteSettings()
+    text = read_confined(config_file, root) if root is not None else None
     from mkdocs.utils.yaml import get_yaml_loader
 
     class Loader(get_yaml_loader()):  # type: ignore[misc]
@@ -187,8 +207,11 @@ def site_settings(config_file: Path) -> SiteSettings:
     Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     shown = display_path(config_file)
     try:
-        with config_file.open(encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=Loader)  # built on yaml.SafeLoader
+        if text is not None:
+            data = yaml.load(text, Loader=Loader)  # built on yaml.SafeLoader
+        else:
+            with config_file.open(encoding="utf-8") as handle:
+                data = yaml.load(handle, Loader=Loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         message = f"cannot read the MkDocs configuration: {str(exc).splitlines()[0]}"
         raise NexusError([Problem(shown, 1, "site_url", message)]) from None
@@ -231,11 +254,12 @@ def incident_refs(
         changes = incident.fix.changes if incident.fix else []
         guarded: dict[int, list[str]] = {}
         links = sorted(linked(record).items())
+        parsed: Parsed = {}
         for rule_id, items in links:
             rule = RULES.get(rule_id)
             if rule is None:
                 continue
-            proved = [p.change for p in prove(rule, incident) if p.before]
+            proved = [p.change for p in prove(rule, incident, parsed) if p.before]
             ref = IncidentRef(
                 incident.id,
                 incident.title,
@@ -259,7 +283,7 @@ def incident_refs(
                     every_item,
                     (_fix(changes[index]),),
                 )
-                guards.append(Guard(whole, path, index, tuple(rule_ids)))
+                guards.append(Guard(whole, path, index, tuple(rule_ids), record.text))
     return refs, guards
 
 

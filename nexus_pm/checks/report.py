@@ -11,6 +11,7 @@ from .. import __version__
 from ..errors import Problem
 from ..render import slug
 from .base import Finding
+from .escape import code_span, fence, json_safe, link_target, markdown_text, plain
 from .links import IncidentRef, SiteSettings, page_url
 from .registry import DRIFT, META_RULES, RULES
 from .scan import Entry, Outcome
@@ -45,7 +46,8 @@ def text_report(outcome: Outcome) -> str:
         for fix in incident.fixes:
             lines += ["", f"{incident.id} fixed it in {fix.path} ({fix.title}):"]
             lines += [f"    {line}".rstrip() for line in fix.code.rstrip("\n").split("\n")]
-    return "\n".join(lines) + ("\n" if lines else "")
+    # Every part comes from a Dockerfile or a record: escape what a terminal would obey.
+    return "".join(plain(line) + "\n" for line in lines)
 
 
 def summary(outcome: Outcome) -> str:
@@ -104,7 +106,7 @@ def json_report(outcome: Outcome) -> str:
             "errors": len(outcome.errors),
         },
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _uri(path: str) -> str:
@@ -122,22 +124,26 @@ def _location(path: str, line: int) -> dict[str, Any]:
 
 
 def _help_markdown(rule_id: str, rationale: str, incidents: list[IncidentRef]) -> str:
+    # The rationale is ours; titles, paths and code come from records, so each is escaped,
+    # code-spanned or fenced such that it cannot add a link, an image or HTML to the alert.
+    # Incident ids need nothing: they match ID_PATTERN, letters, digits and '-'.
     parts = [rationale]
     if incidents:
         parts.append("Incidents behind this rule:")
-        parts.append(
-            "\n".join(
-                f"- [{i.id}: {i.title}]({i.url})" if i.url else f"- {i.id}: {i.title}"
-                for i in incidents
-            )
-        )
+        parts.append("\n".join(_incident_item(i) for i in incidents))
         for incident in incidents:
             for fix in incident.fixes:
-                parts.append(f"How {incident.id} fixed it, in `{fix.path}`:")
-                parts.append(f"```{fix.language}\n{fix.code.rstrip()}\n```")
+                parts.append(f"How {incident.id} fixed it, in {code_span(fix.path)}:")
+                parts.append(fence(fix.code, fix.language))
     else:
         parts.append(f"No incident links `{rule_id}` yet.")
     return "\n\n".join(parts)
+
+
+def _incident_item(incident: IncidentRef) -> str:
+    text = f"{incident.id}: {markdown_text(incident.title)}"
+    target = link_target(incident.url)
+    return f"- [{text}]({target})" if target else f"- {text}"
 
 
 def sarif_report(outcome: Outcome, refs: dict[str, list[IncidentRef]], site: SiteSettings) -> str:
@@ -183,7 +189,7 @@ def sarif_report(outcome: Outcome, refs: dict[str, list[IncidentRef]], site: Sit
         "results": results,
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _result(entry: Entry, index: dict[str, int]) -> dict[str, Any]:

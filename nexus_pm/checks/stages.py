@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -20,6 +21,7 @@ KEYWORDS = frozenset(
 )
 _HEREDOC = re.compile(r"(?<!<)<<-?(?!<)\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\1")
 _FLAG = re.compile(r"^--([a-z-]+)(?:=(\S*))?$")
+_SPACE = re.compile(r"\s*")
 # A snippet's trailing remark, such as `  # ✅ System-wide`; real files keep theirs,
 # since Docker passes `#` after an instruction on to the shell or the value.
 _REMARK = re.compile(r"\s+#.*$")
@@ -42,13 +44,19 @@ class Instruction:
 
     def env(self) -> list[tuple[str, str]]:
         """`ENV` pairs, values unexpanded."""
+        return list(self._env)
+
+    @functools.cached_property
+    def _env(self) -> tuple[tuple[str, str], ...]:
+        # Read once per instruction: several rules ask, and a long ENV takes seconds to split.
         try:
-            return [(str(k), str(v)) for k, v in extract_key_values(False, {}, {}, self.value)]
+            pairs = extract_key_values(False, {}, {}, self.value)
+            return tuple((str(k), str(v)) for k, v in pairs)
         except (ValueError, IndexError):
             # Docker refuses such an ENV (say, `ENV A=b  # note`); read the pairs it holds
             # anyway, so that a rule still sees what the author meant to set.
-            pairs = (word.partition("=") for word in self.rest.split() if "=" in word)
-            return [(key, value.strip("\"'")) for key, _, value in pairs if key]
+            split = (word.partition("=") for word in self.rest.split() if "=" in word)
+            return tuple((key, value.strip("\"'")) for key, _, value in split if key)
 
 
 @dataclass
@@ -71,9 +79,9 @@ class Stage:
         stages: list[Stage] = []
         stage: Stage | None = self
         while stage is not None:
-            stages.insert(0, stage)
+            stages.append(stage)
             stage = stage.parent
-        return stages
+        return stages[::-1]
 
     def walk(self) -> Iterator[Instruction]:
         """Every instruction that shapes this stage, inherited ones first."""
@@ -95,77 +103,48 @@ class Dockerfile:
 
     def stage(self, ref: str, before: int) -> Stage | None:
         """The stage that `ref` (a name or an index) names, among the first `before` stages."""
-        for stage in self.stages[:before]:
-            if ref.lower() == stage.name or ref == str(stage.index):
-                return stage
-        return None
+        # Looked up in a table, not by a walk: a file may hold thousands of stages and copies.
+        names, numbers = self._refs
+        found = [s for s in (names.get(ref.lower()), numbers.get(ref)) if s and s.index < before]
+        return min(found, key=lambda s: s.index) if found else None
+
+    @functools.cached_property
+    def _refs(self) -> tuple[dict[str, Stage], dict[str, Stage]]:
+        names: dict[str, Stage] = {}
+        for stage in self.stages:
+            if stage.name is not None:
+                names.setdefault(stage.name, stage)
+        return names, {str(stage.index): stage for stage in self.stages}
 
     def reaching(self) -> list[Stage]:
         """Stages whose files end up in the final image: its bases, and what it copies from."""
         reached: dict[int, Stage] = {}
-        todo = self.final.chain()
+        # Each stage is queued alone and queues its own base, so no chain is copied per COPY.
+        todo = [self.final]
         while todo:
             stage = todo.pop()
             if stage.index in reached:
                 continue
             reached[stage.index] = stage
+            if stage.parent is not None:
+                todo.append(stage.parent)
             for ins in stage.instructions:
                 source = ins.flags.get("from")
                 if ins.keyword in ("COPY", "ADD") and source:
                     other = self.stage(source, stage.index)
                     if other is not None:
-                        todo.extend(other.chain())
+                        todo.append(other)
         return [reached[i] for i in sorted(reached)]
-
-
-def user_before(stage: Stage, line: int) -> tuple[str | None, int | None]:
-    """The user in effect just before `line` in `stage`, and the line that set it."""
-    user: tuple[str | None, int | None] = (None, None)
-    for ins in _before(stage, line):
-        if ins.keyword == "USER":
-            user = (ins.value.strip() or None, ins.line)
-    return user
-
-
-def env_before(stage: Stage, line: int) -> dict[str, tuple[str, int]]:
-    """Variables set by ENV before `line` in `stage`, with the line that set each."""
-    env: dict[str, tuple[str, int]] = {}
-    for ins in _before(stage, line):
-        if ins.keyword == "ENV":
-            env.update((key, (value, ins.line)) for key, value in ins.env())
-    return env
-
-
-def _before(stage: Stage, line: int) -> Iterator[Instruction]:
-    for owner in stage.chain():
-        for ins in owner.instructions:
-            if owner is stage and ins.line >= line:
-                return
-            yield ins
-
-
-def final_user(df: Dockerfile) -> tuple[str | None, int | None]:
-    """The user the image runs as (None: no USER, so root unless the base image says else)."""
-    return user_before(df.final, 1 << 30)
-
-
-def is_root(user: str | None) -> bool:
-    return user is None or user.split(":", 1)[0].strip() in ("root", "0")
-
-
-def under_root(path: str) -> bool:
-    """True for /root and anything below it."""
-    clean = re.sub(r"/+", "/", path.strip().strip("\"'"))
-    return clean.rstrip("/") == "/root" or clean.startswith("/root/")
 
 
 def parse(text: str, path: str) -> Dockerfile:
     """A whole Dockerfile: every instruction belongs to a stage opened by FROM."""
     instructions = _instructions(text)
     stages: list[Stage] = []
+    names: dict[str, Stage] = {}
     for ins in instructions:
         if ins.keyword == "FROM":
-            stages.append(_from(ins, stages))
+            stages.append(_from(ins, stages, names))
         elif stages:
             stages[-1].instructions.append(ins)
         elif ins.keyword != "ARG":
@@ -186,20 +165,27 @@ def parse_snippet(text: str, path: str) -> Dockerfile:
     if any(ins.keyword == "FROM" for ins in instructions):
         return parse(cleaned, path)
     stages: list[Stage] = []
-    marks = {n: m.group(1) for n, line in enumerate(lines, 1) if (m := _STAGE_MARK.match(line))}
+    marks = [(n, m.group(1)) for n, line in enumerate(lines, 1) if (m := _STAGE_MARK.match(line))]
+    # Marks and instructions are both in line order: walk them side by side, once.
+    next_mark = 0
     for ins in instructions:
-        opened = [n for n in marks if n < ins.line and (not stages or n > stages[-1].line)]
+        opened: tuple[int, str] | None = None
+        while next_mark < len(marks) and marks[next_mark][0] < ins.line:
+            if not stages or marks[next_mark][0] > stages[-1].line:
+                opened = marks[next_mark]
+            next_mark += 1
         if opened or not stages:
-            label = marks[opened[-1]] if opened else ""
+            label = opened[1] if opened else ""
             name = re.sub(r"[^a-z0-9_.-]+", "-", label.strip().lower()).strip("-") or None
-            stages.append(Stage(len(stages), name, "", opened[-1] if opened else 1))
+            stages.append(Stage(len(stages), name, "", opened[0] if opened else 1))
         stages[-1].instructions.append(ins)
     if not stages:
         raise ParseError(1, "has no instructions")
     return Dockerfile(path, stages, fragment=True)
 
 
-def _from(ins: Instruction, earlier: list[Stage]) -> Stage:
+def _from(ins: Instruction, earlier: list[Stage], names: dict[str, Stage]) -> Stage:
+    """A stage opened by FROM; `names` maps each earlier stage name to its first stage."""
     words = [w for w in ins.args if w]
     if not words:
         raise ParseError(ins.line, "FROM names no image")
@@ -209,8 +195,10 @@ def _from(ins: Instruction, earlier: list[Stage]) -> Stage:
     elif len(words) > 1:
         raise ParseError(ins.line, f"FROM expects 'image [AS name]', got {ins.rest!r}")
     base = words[0]
-    parent = next((s for s in earlier if s.name is not None and s.name == base.lower()), None)
-    return Stage(len(earlier), name, base, ins.line, parent=parent)
+    stage = Stage(len(earlier), name, base, ins.line, parent=names.get(base.lower()))
+    if name is not None:
+        names.setdefault(name, stage)
+    return stage
 
 
 def _instructions(text: str) -> list[Instruction]:
@@ -249,13 +237,18 @@ def _heredoc(lines: list[str], start: int, first: int, word: str) -> tuple[str, 
 def _instruction(keyword: str, value: str, line: int) -> Instruction:
     flags: dict[str, str] = {}
     rest = value.strip()
-    while rest.startswith("--"):
-        word, _, after = rest.partition(" ")
-        match = _FLAG.match(word)
+    # Flags are read by position: cutting each off the front would copy the line per flag.
+    start = 0
+    while rest.startswith("--", start):
+        space = rest.find(" ", start)
+        end = len(rest) if space < 0 else space
+        match = _FLAG.match(rest[start:end])
         if not match:
             break
         flags[match.group(1)] = match.group(2) or ""
-        rest = after.strip()
+        space_run = _SPACE.match(rest, end)
+        start = space_run.end() if space_run else end
+    rest = rest[start:]
     args, exec_form = _words(rest, keyword)
     return Instruction(keyword, value, line, flags, args, rest, exec_form)
 
