@@ -14,6 +14,7 @@ import pytest
 
 from nexus_pm.site import MARKER
 
+from .components import need
 from .conftest import PROJECT_PARTS, ROOT, CliInvoke
 
 
@@ -218,8 +219,11 @@ def bind_read_only(folder: Path, *command: str) -> subprocess.CompletedProcess[s
 
 def test_a_real_read_only_mount_is_one_line(box: Path) -> None:
     project = box / "project"
-    if shutil.which("unshare") is None or bind_read_only(project, "true").returncode:
-        pytest.skip("cannot make a read-only mount here (no unshare or no mount namespace)")
+    # Mount namespaces are what root has in CI; a laptop may lack them.
+    available = (
+        shutil.which("unshare") is not None and not bind_read_only(project, "true").returncode
+    )
+    need("root", available, "cannot make a read-only mount here (no unshare or no mount namespace)")
     before = tree(box)
     for site_dir, shown in (("site", "site"), ("public/site", "public")):
         build = (sys.executable, "-m", "nexus_pm", "build", "--site-dir", site_dir)
