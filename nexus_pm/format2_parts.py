@@ -1,0 +1,306 @@
+"""The parts of a format-2 record: timeline, impact, cause, errors, fix, actions, lessons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import ConfigDict, Field
+
+from .format2_types import (
+    EventTime,
+    IncidentId,
+    Language,
+    Line,
+    Minutes,
+    Model,
+    RepoPath,
+    RuleId,
+    Short,
+    Text,
+    Url,
+    Verbatim,
+)
+
+# Value caps keep a pathological file cheap to validate and to render.
+MANY = 1000
+FEW = 100
+
+
+class Fact(Model):
+    """A labelled value, such as `Customers impacted: 120` or `Status: HEALTHY`."""
+
+    # `value: 120` is a number to YAML and a figure to the reader: keep it as written.
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+    label: Line = Field(description="What the value is, e.g. `Failed requests`.")
+    value: Line = Field(description="The value as written, with its unit, e.g. `78 %`.")
+
+
+class EventKind(StrEnum):
+    """A milestone that a timeline event marks; durations are derived from them."""
+
+    STARTED = "started"
+    DETECTED = "detected"
+    DECLARED = "declared"
+    ESCALATED = "escalated"
+    MITIGATED = "mitigated"
+    RESOLVED = "resolved"
+
+
+class Event(Model):
+    """One entry of the timeline."""
+
+    at: EventTime = Field(
+        description="Date and time, `2019-03-26 23:04` (read in the record's `timezone`) or "
+        "ISO 8601 with an offset, `2019-03-26T23:04:00-07:00`. A bare `23:04` is an error."
+    )
+    approximate: bool = Field(
+        False, description="True when the time is an estimate (written `± 17:20` in prose)."
+    )
+    as_written: Short | None = Field(
+        None,
+        description="The time exactly as the source document wrote it, e.g. `[03-26 23:04]`, "
+        "when the record was imported and `at` had to be spelled out.",
+    )
+    kind: EventKind | None = Field(
+        None,
+        description="The milestone this event marks, if any: started, detected, declared, "
+        "escalated, mitigated or resolved. Milestones may come in any order, except that none "
+        "precedes `started`.",
+    )
+    who: Line | None = Field(None, description="Who acted or noticed, e.g. `@liggitt`.")
+    text: Text = Field(description="What happened.")
+
+
+class EffortPhase(Model):
+    """Time spent on one phase of the response, as the team measured it."""
+
+    phase: Short = Field(description="The phase, e.g. `diagnose`, `fix`, `deploy`.")
+    minutes: Minutes = Field(description="Minutes spent on it.")
+
+
+class Impact(Model):
+    """Who or what was affected, and how much."""
+
+    text: Text | None = Field(None, description="The impact in a paragraph.")
+    details: list[Line] = Field(
+        default_factory=list, max_length=FEW, description="Further points, one per line."
+    )
+    figures: list[Fact] = Field(
+        default_factory=list,
+        max_length=FEW,
+        description="Labelled figures, e.g. `{label: Failed requests, value: 78 %}`.",
+    )
+
+
+class AnalysisStep(Model):
+    """One step of an analysis: a why of five whys, or a question and its answer."""
+
+    title: Line | None = Field(None, description="The step's name, e.g. `Question the assumption`.")
+    question: Text | None = Field(None, description="What was asked, e.g. `Why did X fail?`.")
+    finding: Text = Field(description="What was found: the answer.")
+    details: list[Line] = Field(
+        default_factory=list, max_length=FEW, description="Supporting points, in order."
+    )
+    result: Text | None = Field(None, description="What the step concluded or changed.")
+
+
+class Analysis(Model):
+    """How the cause was found, step by step."""
+
+    method: Line | None = Field(
+        None, description="The method, e.g. `Five whys` or `First principles`."
+    )
+    steps: list[AnalysisStep] = Field(
+        min_length=1, max_length=FEW, description="The steps, in order."
+    )
+
+
+class Cause(Model):
+    """Why it happened. Every part is optional: write what is known."""
+
+    summary: Text | None = Field(None, description="A sentence introducing the causes.")
+    root_causes: list[Text] = Field(
+        default_factory=list, max_length=FEW, description="The root causes, one paragraph each."
+    )
+    trigger: Text | None = Field(None, description="What set it off.")
+    contributing_factors: list[Text] = Field(
+        default_factory=list,
+        max_length=FEW,
+        description="Conditions that made it possible or worse.",
+    )
+    analysis: Analysis | None = Field(
+        None, description="The analysis: five whys, questions and answers, or a named method."
+    )
+
+
+class ErrorOutput(Model):
+    """An error exactly as it was printed; the site's search finds incidents by it."""
+
+    title: Line | None = Field(None, description="What the output is, e.g. `Pod log`.")
+    where: Line | None = Field(
+        None, description="Where it was seen, e.g. `#sig-testing chat log` or `container log`."
+    )
+    language: Language = Field("text", description="Highlighting language, e.g. `json`.")
+    output: Verbatim = Field(description="The output, verbatim: never paraphrased.")
+
+
+class Snippet(Model):
+    """A piece of a file as it was, or as it became."""
+
+    path: RepoPath = Field(description="Repo-relative path of the file the snippet comes from.")
+    language: Language = Field(description="Highlighting language, e.g. `dockerfile`.")
+    code: Verbatim = Field(description="The snippet, verbatim.")
+
+
+class Change(Model):
+    """One change of the fix, as before/after snippets; `nexus-pm check` reads these."""
+
+    title: Line = Field(description="What changed, in a line.")
+    path: RepoPath | None = Field(
+        None, description="Repo file the fix lives in; checked for drift by `nexus-pm check`."
+    )
+    before: Snippet = Field(description="The file before the fix (broken).")
+    after: Snippet = Field(description="The file after the fix.")
+    notes: list[Line] = Field(
+        default_factory=list, max_length=FEW, description="What the change did, point by point."
+    )
+
+
+class Step(Model):
+    """One step taken to resolve the incident or ship the fix."""
+
+    title: Line = Field(description="The step, e.g. `Rebuilt service`.")
+    command: Verbatim | None = Field(None, description="The command or change, verbatim.")
+    language: Language = Field("bash", description="Highlighting language for the command.")
+    duration: Short | None = Field(None, description="How long it took, e.g. `~2 minutes`.")
+    result: Line | None = Field(None, description="The outcome, e.g. `SUCCESS`.")
+
+
+class Fix(Model):
+    """How it was resolved."""
+
+    summary: Text | None = Field(None, description="The resolution in a paragraph.")
+    changes: list[Change] = Field(
+        default_factory=list, max_length=FEW, description="Before/after snippets of the fix."
+    )
+    steps: list[Step] = Field(
+        default_factory=list, max_length=FEW, description="Steps taken: command, time, result."
+    )
+
+
+class ActionKind(StrEnum):
+    """What an action item is for."""
+
+    MITIGATE = "mitigate"
+    PREVENT = "prevent"
+    DETECT = "detect"
+    PROCESS = "process"
+    OTHER = "other"
+
+
+class ActionStatus(StrEnum):
+    """Progress of an action item."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in-progress"
+    BLOCKED = "blocked"
+    DONE = "done"
+    WONT_DO = "wont-do"
+
+
+class Horizon(StrEnum):
+    """When an action item is meant to land, roughly."""
+
+    IMMEDIATE = "immediate"
+    SHORT_TERM = "short-term"
+    LONG_TERM = "long-term"
+
+
+class ActionItem(Model):
+    """Follow-up work. Only the text is required: owner and horizon are never invented."""
+
+    text: Line = Field(description="The work to do.")
+    kind: ActionKind | None = Field(
+        None, description="mitigate, prevent, detect, process or other."
+    )
+    owner: Line | None = Field(None, description="Who owns it, if someone was named.")
+    status: ActionStatus | None = Field(
+        None, description="open, in-progress, blocked, done or wont-do; absent if not stated."
+    )
+    priority: Short | None = Field(None, description="Priority on the team's scale, e.g. `P1`.")
+    horizon: Horizon | None = Field(None, description="immediate, short-term or long-term.")
+    due: dt.date | None = Field(None, description="When it is due (YYYY-MM-DD).")
+    timeframe: Line | None = Field(
+        None, description="When it should land, in words, e.g. `Q4 2025 - Q1 2026`."
+    )
+    ticket: Url | None = Field(None, description="The ticket or issue that tracks it.")
+
+
+class LessonGroup(Model):
+    """Lessons under a heading of the team's choosing, e.g. technical or process lessons."""
+
+    title: Line = Field(description="The group's heading, e.g. `Technical`.")
+    items: list[Line] = Field(min_length=1, max_length=FEW, description="The lessons.")
+
+
+class Lessons(Model):
+    """What we learned."""
+
+    summary: Text | None = Field(None, description="The lessons as prose.")
+    learned: list[Line] = Field(
+        default_factory=list, max_length=FEW, description="Lessons learned, one per line."
+    )
+    went_well: list[Line] = Field(
+        default_factory=list, max_length=FEW, description="What went well."
+    )
+    went_wrong: list[Line] = Field(
+        default_factory=list, max_length=FEW, description="What went wrong."
+    )
+    lucky: list[Line] = Field(
+        default_factory=list, max_length=FEW, description="Where we got lucky."
+    )
+    groups: list[LessonGroup] = Field(
+        default_factory=list, max_length=FEW, description="Further lessons under named headings."
+    )
+
+
+class ChecklistItem(Model):
+    """One item of a prevention checklist."""
+
+    text: Line = Field(description="What to check, as an imperative.")
+    check: RuleId | None = Field(
+        None, description="Id of the `nexus-pm check` rule that enforces this item, if any."
+    )
+
+
+class Prevention(Model):
+    """How to keep it from happening again."""
+
+    practices: list[Line] = Field(
+        default_factory=list, max_length=FEW, description="Practices to follow."
+    )
+    checklist: list[ChecklistItem] = Field(
+        default_factory=list, max_length=FEW, description="Checklist for similar work."
+    )
+
+
+class Reference(Model):
+    """A link to an outside incident, issue or document."""
+
+    title: Line = Field(description="What it is.")
+    url: Url | None = Field(None, description="Where it is, if online (http, https or mailto).")
+
+
+class Related(Model):
+    """Other incidents and outside documents that bear on this one."""
+
+    incidents: list[IncidentId] = Field(
+        default_factory=list, max_length=FEW, description="Ids of related incidents."
+    )
+    links: list[Reference] = Field(
+        default_factory=list,
+        max_length=FEW,
+        description="Outside incidents, issues and documents: title and URL.",
+    )
