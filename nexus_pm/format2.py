@@ -123,7 +123,8 @@ class Incident(Model):
     )
     lessons: Lessons | None = Field(None, description="What we learned.")
     prevention: Prevention = Field(
-        default_factory=Prevention, description="How to keep it from happening again."
+        default_factory=Prevention,
+        description="Practices and a checklist that keep it from happening again.",
     )
     sections: list[Section] = Field(
         default_factory=list,

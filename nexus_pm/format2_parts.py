@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from .format2_types import (
     EventTime,
@@ -19,6 +19,7 @@ from .format2_types import (
     Short,
     Text,
     Url,
+    Value,
     Verbatim,
 )
 
@@ -30,11 +31,8 @@ FEW = 100
 class Fact(Model):
     """A labelled value, such as `Customers impacted: 120` or `Status: HEALTHY`."""
 
-    # `value: 120` is a number to YAML and a figure to the reader: keep it as written.
-    model_config = ConfigDict(coerce_numbers_to_str=True)
-
     label: Line = Field(description="What the value is, e.g. `Failed requests`.")
-    value: Line = Field(description="The value as written, with its unit, e.g. `78 %`.")
+    value: Value = Field(description="The value as written, with its unit, e.g. `78 %`.")
 
 
 class EventKind(StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from .format2_parts import FEW, MANY, Fact
 from .format2_types import Cell, Language, Line, Model, RepoPath, Text, Url, Verbatim
@@ -44,9 +44,6 @@ class JsonBlock(Model):
 
 class TableBlock(Model):
     """A table: column headings and rows of cells."""
-
-    # Ports, counts and figures are numbers to YAML; cells keep them as written.
-    model_config = ConfigDict(coerce_numbers_to_str=True)
 
     kind: Literal["table"] = Field(description="`table`.")
     title: Line | None = Field(None, description="What the table shows.")

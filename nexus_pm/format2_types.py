@@ -69,7 +69,30 @@ Short = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 Verbatim = Annotated[
     str, StringConstraints(min_length=1, max_length=100_000, strip_whitespace=False)
 ]
-Cell = Annotated[str, StringConstraints(max_length=2000)]
+
+
+def _number_as_written(value: Any) -> Any:
+    # `value: 120` and a port in a table are numbers to YAML and figures to the
+    # reader: keep them, as text.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _text_or_number(min_length: int) -> WithJsonSchema:
+    text = {"type": "string", "minLength": min_length, "maxLength": 2000}
+    return WithJsonSchema({"anyOf": [text, {"type": "number"}]})
+
+
+Value = Annotated[
+    str,
+    BeforeValidator(_number_as_written),
+    StringConstraints(min_length=1, max_length=2000),
+    _text_or_number(1),
+]
+Cell = Annotated[
+    str, BeforeValidator(_number_as_written), StringConstraints(max_length=2000), _text_or_number(0)
+]
 Minutes = Annotated[float, Field(ge=0, le=525600)]
 IncidentId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
