@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml.error import YAMLError
 
 from .migrate_sections import MOVED, SECTION_SOURCES, sections_from
@@ -27,6 +28,8 @@ from .migrate_yaml import (
     unique,
 )
 
+MAX_CHARS = 1024 * 1024  # the loader's cap on a record
+MAX_DEPTH = 32  # a record nests about 8 deep
 # Every top-level field of format 1 (nexus_pm/models.py), to recognise old records.
 FORMAT1_FIELDS = frozenset(
     [
@@ -102,21 +105,46 @@ def is_format2(data: Any) -> bool:
 
 def migrate_text(text: str) -> str:
     """The format-2 text of a format-1 record; a format-2 record comes back unchanged."""
+    _refuse_hostile(text)
     try:
-        data, yaml = round_trip(text)
-    except YAMLError as exc:
+        data, yaml = round_trip(text.replace("\r\n", "\n"))
+    except (YAMLError, ValueError, RecursionError) as exc:  # ValueError: `2025-02-30`
         raise MigrationError(f"not valid YAML: {exc}") from None
     if is_format2(data):
         return text
     if not is_format1(data):
         raise MigrationError("not an incident record: expected a mapping with format-1 fields")
     _migrate(data)
-    return dump(yaml, data)
+    out = dump(yaml, data)
+    # The file keeps its byte order mark and line endings.
+    if "\r\n" in text:
+        out = out.replace("\n", "\r\n")
+    return "\ufeff" + out if text.startswith("\ufeff") else out
+
+
+def _refuse_hostile(text: str) -> None:
+    # The round-trip loader expands aliases: a "billion laughs" file would take
+    # gigabytes. Records may not use anchors anyway, so look at the events first.
+    if len(text) > MAX_CHARS:
+        raise MigrationError(f"larger than {MAX_CHARS} characters; records are smaller")
+    depth = 0
+    try:
+        for event in pyyaml.parse(text, Loader=pyyaml.SafeLoader):
+            if isinstance(event, pyyaml.AliasEvent) or getattr(event, "anchor", None):
+                raise MigrationError("anchors and aliases are not supported in records")
+            if isinstance(event, pyyaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:  # ruamel takes minutes over a deeply nested file
+                    raise MigrationError(f"nested more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, pyyaml.CollectionEndEvent):
+                depth -= 1
+    except pyyaml.YAMLError as exc:
+        raise MigrationError(f"not valid YAML: {exc}") from None
 
 
 def migrate_file(path: Path) -> bool:
     """Migrate one file in place, atomically; True if it changed."""
-    text = path.read_text(encoding="utf-8")
+    text = path.read_bytes().decode("utf-8")  # as is: CRLF and a BOM stay
     migrated = migrate_text(text)
     if migrated == text:
         return False
@@ -258,7 +286,15 @@ def _effort(record: Map) -> None:
                 entry = metrics.ca.items.get(key) if isinstance(metrics, Map) else None
                 if entry and entry[2] is not None:
                     phases.ca.items[len(phases) - 1] = [entry[2], None, None, None]
-        if not phases and metrics.get("total") is not None:
+        total = metrics.get("total")
+        parts = sum(float(p["minutes"]) for p in phases)
+        if phases and total is not None and abs(parts - float(total)) > 1e-6:
+            # Format 1 refused this; dropping the total would lose a figure.
+            raise MigrationError(
+                f"metrics.total is {total} minutes but its parts add up to {parts:g}; "
+                "fix the record first (`nexus-pm validate` shows it)"
+            )
+        if not phases and total is not None:
             # Only the total was measured; with parts, format 1 made the total their sum.
             phases.append(new_map(("phase", "total"), ("minutes", metrics["total"]), flow=True))
     key_entry = record.ca.items.get("metrics")

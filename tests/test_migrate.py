@@ -281,8 +281,42 @@ def test_migrate_file_writes_in_place_atomically(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["record.yaml"]
 
 
+def test_byte_order_mark_and_line_endings_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.yaml"
+    path.write_bytes(("\ufeff" + INPUTS["commented"]).replace("\n", "\r\n").encode("utf-8"))
+    assert migrate_file(path)
+    raw = path.read_bytes().decode("utf-8")
+    assert raw.startswith("\ufeff# yaml-language-server") and "\n" not in raw.replace("\r\n", "")
+    assert raw.replace("\r\n", "\n")[1:] == migrated("commented")
+
+
+def test_a_total_that_its_parts_contradict_is_not_dropped() -> None:
+    text = INPUTS["commented"].replace("  total: 4\n", "  total: 60\n")
+    with pytest.raises(
+        MigrationError, match=r"metrics\.total is 60 minutes but its parts add up to 4"
+    ):
+        migrate_text(text)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "tests" / "bad_inputs").glob("*/input.yaml")),
+    ids=lambda p: p.parent.name,
+)
+def test_hostile_format_1_inputs_migrate_or_are_refused_cleanly(path: Path) -> None:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    try:
+        once = migrate_text(text)
+    except MigrationError:
+        return
+    assert migrate_text(once) == once
+
+
 def test_what_is_not_a_record_is_refused(tmp_path: Path) -> None:
-    for text in ("- a list\n", "key: [unclosed\n", "hello: world\n"):
+    for text in ("- a list\n", "key: [unclosed\n", "hello: world\n", "id: x\ndate: 2025-02-30\n"):
         with pytest.raises(MigrationError):
             migrate_text(text)
     path = tmp_path / "bad.yaml"
