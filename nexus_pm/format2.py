@@ -10,10 +10,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
+from .format2_followup import ActionItem, Lessons, Prevention, Related
 from .format2_parts import (
     FEW,
     MANY,
-    ActionItem,
     Cause,
     EffortPhase,
     ErrorOutput,
@@ -21,9 +21,6 @@ from .format2_parts import (
     EventKind,
     Fix,
     Impact,
-    Lessons,
-    Prevention,
-    Related,
 )
 from .format2_sections import Section
 from .format2_types import (

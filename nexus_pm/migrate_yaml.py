@@ -11,6 +11,11 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
+
+class MigrationError(ValueError):
+    """A file that is neither a format-1 nor a format-2 record, or one migration would spoil."""
+
+
 Map = CommentedMap
 Seq = CommentedSeq
 

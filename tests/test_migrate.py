@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
@@ -132,6 +134,19 @@ def test_migrated_record_validates_as_format_2(name: str) -> None:
     data = yaml.safe_load(migrated(name))
     assert data["format"] == 2 and not is_format1(data)
     Incident.model_validate(data)
+    # The JSON Schema that editors use agrees: times and dates as the file spells them.
+    as_json = json.loads(json.dumps(data, default=_as_written))
+    errors = jsonschema.Draft202012Validator(SCHEMA).iter_errors(as_json)
+    assert not [e.message for e in errors]
+
+
+SCHEMA = Incident.model_json_schema()
+
+
+def _as_written(value: object) -> str:
+    # PyYAML turns `2024-06-07 03:36:00+00:00` into a datetime; str() spells it back.
+    assert isinstance(value, dt.date)
+    return str(value)
 
 
 @pytest.mark.parametrize("name", sorted(INPUTS))
