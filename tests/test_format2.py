@@ -313,6 +313,9 @@ def test_unknown_keys_and_format_1_shapes_are_refused() -> None:
     assert "Extra inputs are not permitted" in errors_of(record(times={"started": "x"}))
     assert "format" in errors_of({k: v for k, v in record().items() if k != "format"})
     assert "cannot be related to itself" in errors_of(record(related={"incidents": ["INC-0042"]}))
+    incident = Incident.model_validate(record())
+    with pytest.raises(ValidationError, match="frozen"):
+        incident.title = "changed"  # type: ignore[misc]
 
 
 def _schema() -> dict[str, Any]:
