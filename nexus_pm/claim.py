@@ -1,8 +1,7 @@
-"""Claim an incident id and a file name exclusively, and write records atomically."""
+"""Claim the next incident id and a free record file name, and publish a new record there."""
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import secrets
@@ -11,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .edge import make_folders, naming, remove_folders
 from .errors import NexusError, display_path
+from .files import link_new, make_folders, naming, remove_folders, take_lock, write_new
 from .loader import collect, parse_yaml, read_text
 from .models import ID_PATTERN
 
@@ -72,7 +71,7 @@ def publish(directory: Path, stem: str, make_text: Callable[[str], str]) -> Path
         with naming(directory):
             lock, incident_id = _reserve_id(directory)
             written = tmp
-            _write_new(tmp, make_text(incident_id))
+            write_new(tmp, make_text(incident_id))
             published = _link_free_name(tmp, directory, stem)
         return published
     finally:
@@ -96,9 +95,7 @@ def _reserve_id(directory: Path) -> tuple[Path, str]:
         if not re.fullmatch(ID_PATTERN, incident_id):
             raise NexusError(message=f"{display_path(directory)}: no incident ids are left")
         lock = directory / f".{incident_id}.lock"
-        try:
-            _write_new(lock, f"{os.getpid()}\n")
-        except FileExistsError:
+        if not take_lock(lock):
             number += 1
             continue
         try:
@@ -113,36 +110,12 @@ def _reserve_id(directory: Path) -> tuple[Path, str]:
     raise NexusError(message=f"{display_path(directory)}: could not reserve an incident id")
 
 
-def _write_new(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-
-
 def _link_free_name(tmp: Path, directory: Path, stem: str) -> Path:
     for n in range(1, 10000):
         name = stem if n == 1 else f"{stem}-{n}"
         final = directory / f"{name}.yaml"
         if (directory / f"{name}.yml").exists() or final.is_symlink():
             continue
-        try:
-            os.link(tmp, final)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
-                raise
-            # No hard links here: claim the name with O_EXCL, then replace it whole.
-            try:
-                os.close(os.open(final, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-            except FileExistsError:
-                continue
-            os.replace(tmp, final)
-        return final
+        if link_new(tmp, final):
+            return final
     raise NexusError(message=f"{display_path(directory)}: no free file name for {stem}")

@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from .edge import Group, address_value, err, fail, file_value, path_value, write_output
+from .edge import Group, address_value, err, fail, file_value, path_value
 from .errors import NexusError, display_path
+from .files import write_output
 from .loader import MAX_BYTES, collect, load_records
 
 app = typer.Typer(

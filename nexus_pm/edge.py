@@ -7,8 +7,7 @@ import errno
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -158,61 +157,3 @@ def address_value(value: str) -> str:
     if port.isdigit() and not 0 < int(port) < 65536:
         raise typer.BadParameter(f"port {port} is not between 1 and 65535")
     return value
-
-
-def make_folders(folder: Path) -> list[Path]:
-    """Create `folder` and its missing parents; return those this call made, deepest last."""
-    missing = []
-    for candidate in (folder, *folder.parents):
-        if os.path.lexists(candidate):
-            break  # mkdir below says what is wrong if it is not a folder
-        missing.append(candidate)
-    made = []
-    try:
-        for step in reversed(missing):
-            try:
-                step.mkdir()
-            except FileExistsError:
-                if not step.is_dir():
-                    raise
-                continue  # another process made it meanwhile: not ours to remove
-            made.append(step)
-    except BaseException:
-        remove_folders(made)
-        raise
-    return made
-
-
-def remove_folders(made: list[Path]) -> None:
-    """Undo make_folders, deepest first; a folder that something else filled stays."""
-    for folder in reversed(made):
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-
-
-@contextmanager
-def naming(path: Path) -> Iterator[None]:
-    """Report a file-system error inside as one about `path`: temporary names mean nothing."""
-    try:
-        yield
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror or str(exc), os.fspath(path)) from None
-
-
-def write_output(path: Path, text: str) -> None:
-    """Replace `path` atomically; on failure leave no file or folder this call made."""
-    from .site import write_atomic
-
-    if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
-    made = make_folders(path.parent)
-    try:
-        with naming(path):
-            write_atomic(path, text)
-    except BaseException:
-        remove_folders(made)
-        raise

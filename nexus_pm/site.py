@@ -268,16 +268,3 @@ def serve_site(config_file: Path, dev_addr: str) -> None:
         mkdocs_serve.serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
     except (Abort, MkDocsException) as exc:
         raise NexusError(message=f"serve failed: {exc}") from None
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
