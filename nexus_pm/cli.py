@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .edge import Group, address_value, err, fail, file_value, path_value
-from .errors import NexusError, display_path
+from .errors import NexusError, UsageError, display_path
 from .files import write_output
 from .loader import MAX_BYTES, collect, load_records
 
@@ -186,7 +186,7 @@ def new(
         path = creating.new_record(
             draft, incidents_dir, templates_dir, prompt=creating.should_prompt(prompt)
         )
-    except creating.InputError as exc:
+    except UsageError as exc:
         err(f"nexus-pm new: {exc}")
         raise typer.Exit(2) from None
     except NexusError as exc:
@@ -225,11 +225,10 @@ def list_(
 ) -> None:
     """Show incidents, newest first: id, date, severity, status, services, title."""
     from . import listing
-    from .new import InputError
 
     try:
         filters = listing.Filters.parse(service or (), severity or (), status or (), tag or ())
-    except InputError as exc:
+    except UsageError as exc:
         err(f"nexus-pm list: {exc}")
         raise typer.Exit(2) from None
     try:

@@ -22,14 +22,50 @@ class Problem:
 
 
 class NexusError(Exception):
-    """Raised with every problem found; the CLI prints them one per line and exits 1."""
+    """Raised with every problem found; the CLI prints `lines()` and exits with `exit_code`."""
 
-    def __init__(self, problems: Iterable[Problem] = (), message: str = "") -> None:
+    def __init__(
+        self, problems: Iterable[Problem] = (), message: str = "", *, exit_code: int = 1
+    ) -> None:
         self.problems = sorted(set(problems), key=_order)
         self.message = message
+        self.exit_code = exit_code
         super().__init__(
             "\n".join([str(p) for p in self.problems] + ([message] if message else []))
         )
+
+    def lines(self, command: str) -> list[str]:
+        """What the CLI prints, given the command path: problems, message, then a count."""
+        lines = [str(p) for p in self.problems] + ([self.message] if self.message else [])
+        if self.problems:
+            files = len({p.path for p in self.problems})
+            count = len(self.problems)
+            lines.append(
+                f"{count} problem{'s' if count != 1 else ''}"
+                f" in {files} file{'s' if files != 1 else ''}"
+            )
+        return lines
+
+
+class UsageError(NexusError):
+    """A bad or missing value from the user: one line naming the option, exit 2."""
+
+    def __init__(self, param: str, reason: str) -> None:
+        super().__init__(message=f"{param}: {reason}" if param else reason, exit_code=2)
+        self.param = param
+        self.reason = reason
+
+    def lines(self, command: str) -> list[str]:
+        return [f"{command}: {self.message}"]
+
+
+class InvalidValue(UsageError):
+    """A value that passed its option's parser but not the command: said in Click's words."""
+
+    def lines(self, command: str) -> list[str]:
+        # As Click words a parser's refusal, so that both kinds of error read alike.
+        text = f"Invalid value for {self.param}: {self.reason}"
+        return [f"{command}: {one_line(' '.join(text.split()))}"]
 
 
 def _order(problem: Problem) -> tuple[str, int, str, str]:

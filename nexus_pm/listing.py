@@ -11,7 +11,7 @@ from typing import Any
 from .errors import display_path
 from .loader import Record
 from .models import Incident, Severity, Status
-from .new import parse_severity, parse_status
+from .options import parse_severity, parse_status
 
 COLUMNS = ("ID", "DATE", "SEVERITY", "STATUS", "SERVICES", "TITLE")
 # A title may hold escapes such as "\e" that YAML turns into terminal control codes.
@@ -35,7 +35,7 @@ class Filters:
         statuses: Iterable[str] = (),
         tags: Iterable[str] = (),
     ) -> Filters:
-        """Read option values; an unknown severity or status raises InputError."""
+        """Read option values; an unknown severity or status raises UsageError."""
         return cls(
             services=frozenset(s.strip() for s in services),
             severities=frozenset(parse_severity(s) for s in severities),

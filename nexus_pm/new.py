@@ -7,8 +7,7 @@ import difflib
 import json
 import re
 import sys
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -17,9 +16,18 @@ import click
 import jinja2
 
 from .claim import Known, publish, scan
-from .errors import NexusError, display_path
+from .errors import NexusError, UsageError, display_path
 from .loader import load_records, parse_incident
-from .models import ID_PATTERN, SEVERITY_MEANING, SLUG_PATTERN, Severity, Status
+from .models import ID_PATTERN, SEVERITY_MEANING, Severity, Status
+from .options import (
+    parse_date,
+    parse_severity,
+    parse_slugs,
+    parse_status,
+    parse_text,
+    parse_title,
+    slugify,
+)
 from .render import template_environment
 
 TEMPLATE = "incident.yaml.j2"
@@ -28,97 +36,15 @@ PLACEHOLDER_SUMMARY = (
     " and how it was fixed."
 )
 DEFAULT_SEVERITY = Severity.SEV3
-MAX_SLUG = 60
 # Characters that JSON leaves bare but YAML reads as line breaks or refuses outright.
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 T = TypeVar("T")
-
-
-class InputError(ValueError):
-    """A bad or missing value from the user; the CLI prints it on one line and exits 2."""
-
-    def __init__(self, param: str, message: str) -> None:
-        super().__init__(f"{param}: {message}" if param else message)
-        self.param = param
-        self.message = message
 
 
 def yaml_string(value: str) -> str:
     """`value` as a double-quoted YAML scalar that reads back exactly: a JSON string, mostly."""
     text = json.dumps(value, ensure_ascii=False)
     return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def slugify(title: str) -> str:
-    """A file-name-safe slug: ASCII letters and digits joined by dashes, never a path."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > MAX_SLUG:
-        # Cut at a word boundary when there is one.
-        slug = slug[: MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG] else slug[:MAX_SLUG]
-    return slug
-
-
-def _text(value: str, param: str, *, one_line: bool, limit: int) -> str:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InputError(param, "the value is not valid UTF-8 text") from None
-    value = value.replace("\r\n", "\n").strip()
-    if not value:
-        raise InputError(param, "the value is empty")
-    if one_line and ("\n" in value or "\r" in value):
-        raise InputError(param, "the value must be one line")
-    if _CONTROL.search(value):
-        raise InputError(param, "the value contains a control character")
-    if len(value) > limit:
-        raise InputError(param, f"the value is {len(value)} characters, over the limit of {limit}")
-    return value
-
-
-def parse_title(value: str) -> str:
-    title = _text(value, "TITLE", one_line=True, limit=2000)
-    if not slugify(title):
-        raise InputError("TITLE", f"{title!r} has no letters or digits to name the file after")
-    return title
-
-
-def parse_severity(value: str) -> Severity:
-    for severity in Severity:
-        if value.strip().upper() == severity.value:
-            return severity
-    raise InputError("--severity", f"{value!r} is not one of {', '.join(Severity)}")
-
-
-def parse_status(value: str) -> Status:
-    for status in Status:
-        if value.strip().lower() == status.value:
-            return status
-    raise InputError("--status", f"{value!r} is not one of {', '.join(Status)}")
-
-
-def parse_date(value: str) -> dt.date:
-    try:
-        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
-            return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        pass
-    raise InputError("--date", f"{value!r} is not a calendar date written YYYY-MM-DD")
-
-
-def parse_slugs(values: Iterable[str], param: str) -> list[str]:
-    """Slugs from repeated options or a comma-separated answer, in order, without repeats."""
-    found: list[str] = []
-    for value in values:
-        for part in (p.strip() for p in value.split(",")):
-            if part and not re.fullmatch(SLUG_PATTERN, part):
-                raise InputError(
-                    param, f"{part!r} is not a slug (lowercase letters, digits, '.', '_', '-')"
-                )
-            if part and part not in found:
-                found.append(part)
-    return found
 
 
 @dataclass
@@ -151,30 +77,30 @@ def draft_from_options(
     summary: str | None,
     related: list[str] | None,
 ) -> Draft:
-    """Check every value given on the command line; the first bad one is an InputError."""
+    """Check every value given on the command line; the first bad one is a UsageError."""
     draft = Draft(
         title=parse_title(title) if title is not None else None,
         severity=parse_severity(severity) if severity is not None else None,
         services=parse_slugs(services or [], "--service"),
         status=parse_status(status),
         tags=parse_slugs(tags or [], "--tag"),
-        authors=[_text(a, "--author", one_line=True, limit=2000) for a in authors or []],
+        authors=[parse_text(a, "--author", one_line=True, limit=2000) for a in authors or []],
         related=[r.strip() for r in related or []],
     )
     if date is not None:
         draft.date = parse_date(date)
     if summary is not None:
-        draft.summary = _text(summary, "--summary", one_line=False, limit=20000)
+        draft.summary = parse_text(summary, "--summary", one_line=False, limit=20000)
     for rid in draft.related:
         if not re.fullmatch(ID_PATTERN, rid):
-            raise InputError("--related", f"{rid!r} is not an incident id such as INC-0001")
+            raise UsageError("--related", f"{rid!r} is not an incident id such as INC-0001")
     return draft
 
 
 def check_related(draft: Draft, known: Known) -> None:
     for rid in draft.related:
         if rid not in known.ids:
-            raise InputError("--related", f"no incident has the id {rid}")
+            raise UsageError("--related", f"no incident has the id {rid}")
 
 
 def check_directory(directory: Path) -> Path:
@@ -190,11 +116,11 @@ def check_directory(directory: Path) -> Path:
         current = current / part
         if current.is_symlink():
             shown = display_path(directory)
-            raise InputError(
+            raise UsageError(
                 "--incidents-dir", f"{shown} leads through the symlink {part}; pass the real folder"
             )
     if directory.exists() and not directory.is_dir():
-        raise InputError("--incidents-dir", f"{display_path(directory)} is not a folder")
+        raise UsageError("--incidents-dir", f"{display_path(directory)} is not a folder")
     return directory
 
 
@@ -211,7 +137,7 @@ def new_record(draft: Draft, directory: Path, templates_dir: Path, *, prompt: bo
     check_related(draft, known)
     missing = draft.missing()
     if missing and not prompt:
-        raise InputError(
+        raise UsageError(
             "",
             f"missing required values: {', '.join(missing)}"
             " (no prompts: --no-input was given or stdin is not a terminal)",
@@ -245,7 +171,7 @@ def ask(draft: Draft, known: Known) -> Draft:
 
 def _some(values: list[str]) -> list[str]:
     if not values:
-        raise InputError("--service", "name at least one service")
+        raise UsageError("--service", "name at least one service")
     return values
 
 
@@ -253,8 +179,8 @@ def _prompt(text: str, parse: Callable[[str], T], default: str | None = None) ->
     def convert(value: str) -> T:
         try:
             return parse(value)
-        except InputError as exc:
-            raise click.BadParameter(exc.message) from None
+        except UsageError as exc:
+            raise click.BadParameter(exc.reason) from None
 
     result: T = click.prompt(text, default=default, value_proc=convert, err=True)
     return result
@@ -296,7 +222,7 @@ def load_template(templates_dir: Path) -> jinja2.Template:
         return env.get_template(TEMPLATE)
     except jinja2.TemplateNotFound:
         where = display_path(templates_dir / TEMPLATE)
-        raise InputError("--templates-dir", f"{where} does not exist") from None
+        raise UsageError("--templates-dir", f"{where} does not exist") from None
 
 
 def render(template: jinja2.Template, draft: Draft, incident_id: str) -> str:
