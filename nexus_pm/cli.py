@@ -1,17 +1,14 @@
-"""The `nexus-pm` command line: a thin layer over the library."""
+"""The `nexus-pm` command line: options and help texts; each body is in nexus_pm.commands."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .edge import Group, address_value, err, fail, file_value, path_value
-from .errors import NexusError, UsageError, display_path
-from .files import write_output
-from .loader import MAX_BYTES, collect, load_records
+from .edge import Group, address_value, file_value, path_value
+from .loader import MAX_BYTES
 
 app = typer.Typer(
     cls=Group,
@@ -44,12 +41,10 @@ Output = Annotated[
 ]
 
 
-def _existing(paths: list[Path] | None) -> list[Path]:
-    chosen = paths or [Path("incidents")]
-    for path in chosen:
-        if not path.exists() and not path.is_symlink():
-            raise typer.BadParameter(f"{display_path(path)} does not exist", param_hint="PATHS")
-    return chosen
+def _exit(code: int) -> None:
+    """End with a command's exit code; its errors were raised, and edge.Group reports them."""
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
@@ -59,15 +54,9 @@ def validate(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Name skipped files.")] = False,
 ) -> None:
     """Check records against the schema; print every problem as path:line: field: message."""
-    chosen = _existing(paths)
-    if verbose:
-        for skipped in collect(chosen)[1]:
-            err(f"{display_path(skipped)}: skipped: not a .yaml or .yml file")
-    try:
-        records = load_records(chosen, max_bytes=max_bytes)
-    except NexusError as exc:
-        fail(exc)
-    typer.echo(f"{len(records)} record{'s' if len(records) != 1 else ''} valid")
+    from .commands import validate as command
+
+    _exit(command.run(paths, max_bytes=max_bytes, verbose=verbose))
 
 
 @app.command()
@@ -78,13 +67,9 @@ def build(
     ),
 ) -> None:
     """Build the site strictly; the previous site is replaced only if the build succeeds."""
-    from .site import build_site
+    from .commands import build as command
 
-    try:
-        build_site(config_file, site_dir)
-    except NexusError as exc:
-        fail(exc)
-    err(f"site built in {display_path(site_dir)}/")
+    _exit(command.run(config_file, site_dir))
 
 
 @app.command()
@@ -95,12 +80,9 @@ def serve(
     ] = "127.0.0.1:8000",
 ) -> None:
     """Preview the site with live reload; edits to records and templates rebuild it."""
-    from .site import serve_site
+    from .commands import serve as command
 
-    try:
-        serve_site(config_file, dev_addr)
-    except NexusError as exc:
-        fail(exc)
+    _exit(command.run(config_file, dev_addr))
 
 
 @app.command()
@@ -111,22 +93,9 @@ def schema(
     ] = False,
 ) -> None:
     """Print the JSON Schema (draft-07) generated from the models."""
-    from .reference import json_schema_text
+    from .commands import schema as command
 
-    text = json_schema_text()
-    if output is None:
-        if check:
-            raise typer.BadParameter("--check needs --output", param_hint="--check")
-        sys.stdout.write(text)
-        return
-    if check:
-        current = output.read_text(encoding="utf-8") if output.exists() else ""
-        if current != text:
-            err(f"{display_path(output)}:1: schema: stale; run nexus-pm schema -o {output}")
-            raise typer.Exit(1)
-        return
-    write_output(output, text)
-    err(f"wrote {display_path(output)}")
+    _exit(command.run(output, check=check))
 
 
 TEMPLATES = Path("templates")
@@ -175,35 +144,25 @@ def new(
     ] = None,
 ) -> None:
     """Create a draft record that validates, and print its path (and nothing else) on stdout."""
-    import click
+    from .commands import new as command
 
-    from . import new as creating
-
-    try:
-        draft = creating.draft_from_options(
-            title, severity, service, date, status, tag, author, summary, related
+    _exit(
+        command.run(
+            title,
+            severity=severity,
+            services=service or [],
+            date=date,
+            status=status,
+            tags=tag or [],
+            authors=author or [],
+            summary=summary,
+            related=related or [],
+            incidents_dir=incidents_dir,
+            templates_dir=templates_dir,
+            edit=edit,
+            prompt=prompt,
         )
-        path = creating.new_record(
-            draft, incidents_dir, templates_dir, prompt=creating.should_prompt(prompt)
-        )
-    except UsageError as exc:
-        err(f"nexus-pm new: {exc}")
-        raise typer.Exit(2) from None
-    except NexusError as exc:
-        fail(exc)
-    except (click.Abort, KeyboardInterrupt):
-        err("\nnexus-pm new: interrupted; nothing was written")
-        raise typer.Exit(130) from None
-    typer.echo(display_path(path))
-    if edit:
-        try:
-            click.edit(filename=str(path))
-            creating.check_after_edit(path, incidents_dir)
-        except click.ClickException as exc:
-            err(f"nexus-pm new: {exc.format_message()}; {display_path(path)} is kept")
-            raise typer.Exit(1) from None
-        except NexusError as exc:
-            fail(exc)
+    )
 
 
 @app.command("list")
@@ -224,23 +183,18 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array, for scripts.")] = False,
 ) -> None:
     """Show incidents, newest first: id, date, severity, status, services, title."""
-    from . import listing
+    from .commands import list as command
 
-    try:
-        filters = listing.Filters.parse(service or (), severity or (), status or (), tag or ())
-    except UsageError as exc:
-        err(f"nexus-pm list: {exc}")
-        raise typer.Exit(2) from None
-    try:
-        records = listing.select(load_records(_existing(paths)), filters)
-    except NexusError as exc:
-        fail(exc)
-    if as_json:
-        sys.stdout.write(listing.to_json(records))
-    elif records:
-        sys.stdout.write(listing.to_table(records))
-    else:
-        err("no incidents match")
+    _exit(
+        command.run(
+            paths,
+            services=service or [],
+            severities=severity or [],
+            statuses=status or [],
+            tags=tag or [],
+            as_json=as_json,
+        )
+    )
 
 
 @app.command()
@@ -265,43 +219,20 @@ def check(
     ] = None,
 ) -> None:
     """Run the prevention rules; exit 0 clean, 1 findings, 2 unreadable input."""
-    from .checks.command import Format, render, run_check
-    from .checks.escape import plain
+    from .commands import check as command
 
-    try:
-        chosen = Format(fmt)
-    except ValueError:
-        raise typer.BadParameter("must be text, json or sarif", param_hint="--format") from None
-    for path in paths or []:
-        if not path.exists():
-            raise typer.BadParameter(f"{display_path(path)} does not exist", param_hint="PATHS")
-    try:
-        result = run_check(
-            paths or [],
-            root=Path("."),
+    _exit(
+        command.run(
+            paths,
+            fmt=fmt,
+            output=output,
             incidents=incidents,
             config_file=config_file,
             site_url=site_url,
         )
-    except NexusError as exc:
-        # Problems quote records and Dockerfiles: what a terminal would obey is escaped.
-        for problem in exc.problems:
-            err(plain(str(problem)))
-        err(plain(exc.message or "nexus-pm check: fix the problems above, then check again"))
-        raise typer.Exit(2) from None
-    report = render(result, chosen)
-    if output is None:
-        sys.stdout.write(report)
-    else:
-        write_output(output, report)
-    for problem in result.outcome.errors:
-        err(plain(str(problem)))
-    from .checks.report import summary
-
-    err(summary(result.outcome))
-    raise typer.Exit(result.outcome.exit_code)
+    )
 
 
 def main() -> None:
-    # edge.Group runs every command: a file-system error anywhere ends as one line.
+    # edge.Group runs every command: a NexusError or a file-system error ends as lines.
     app()

@@ -1,4 +1,4 @@
-"""The CLI's outer edge: file-system and usage errors become one line and an exit code."""
+"""The CLI's outer edge: every error a command raises becomes lines and an exit code here."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import typer
 from typer.core import TyperGroup
@@ -28,33 +28,27 @@ FILE_SYSTEM_EXIT = {"check": 2}
 _LOOP = re.compile(r"Symlink loop from ('.*'|\".*\")", re.DOTALL)
 
 
+def out(message: str) -> None:
+    typer.echo(message)
+
+
 def err(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def fail(error: NexusError) -> NoReturn:
-    """Print every problem, then a count, and exit 1."""
-    for problem in error.problems:
-        err(str(problem))
-    if error.message:
-        err(error.message)
-    if error.problems:
-        files = len({p.path for p in error.problems})
-        count = len(error.problems)
-        err(
-            f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
-        )
-    raise typer.Exit(1)
-
-
 class Group(TyperGroup):
-    """Runs every command, so that no command can end in a traceback on a bad path."""
+    """Runs every command: a NexusError or an error on a bad path ends as lines and an exit code."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort):
             raise  # both are RuntimeErrors
+        except NexusError as exc:
+            # The one place a command's error becomes what the user sees.
+            for line in exc.lines(_command_path(ctx)):
+                err(line)
+            raise typer.Exit(exc.exit_code) from None
         except usage.UsageError as exc:
             # Some parse errors carry no context; this one knows the command.
             raise typer.Exit(_report_usage(exc, _command_path(ctx))) from None

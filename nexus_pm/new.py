@@ -6,7 +6,6 @@ import datetime as dt
 import difflib
 import json
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,11 +121,6 @@ def check_directory(directory: Path) -> Path:
     if directory.exists() and not directory.is_dir():
         raise UsageError("--incidents-dir", f"{display_path(directory)} is not a folder")
     return directory
-
-
-def should_prompt(flag: bool | None) -> bool:
-    """--input or --no-input when given; otherwise prompt only when stdin is a terminal."""
-    return sys.stdin.isatty() if flag is None else flag
 
 
 def new_record(draft: Draft, directory: Path, templates_dir: Path, *, prompt: bool) -> Path:

@@ -1,0 +1,18 @@
+"""One module per command, each body a plain function of parsed options returning an exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InvalidValue, display_path
+
+DEFAULT_RECORDS = Path("incidents")
+
+
+def existing(paths: list[Path] | None) -> list[Path]:
+    """The record paths given, or incidents/; each must exist, if only as a dangling link."""
+    chosen = paths or [DEFAULT_RECORDS]
+    for path in chosen:
+        if not path.exists() and not path.is_symlink():
+            raise InvalidValue("PATHS", f"{display_path(path)} does not exist")
+    return chosen

@@ -1,0 +1,31 @@
+"""`nexus-pm list`: the records, filtered, newest first, as a table or JSON."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..edge import err
+from ..listing import Filters, select, to_json, to_table
+from ..loader import load_records
+from . import existing
+
+
+def run(
+    paths: list[Path] | None,
+    *,
+    services: list[str],
+    severities: list[str],
+    statuses: list[str],
+    tags: list[str],
+    as_json: bool,
+) -> int:
+    filters = Filters.parse(services, severities, statuses, tags)
+    records = select(load_records(existing(paths)), filters)
+    if as_json:
+        sys.stdout.write(to_json(records))
+    elif records:
+        sys.stdout.write(to_table(records))
+    else:
+        err("no incidents match")
+    return 0

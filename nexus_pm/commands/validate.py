@@ -1,0 +1,20 @@
+"""`nexus-pm validate`: load every record and say how many are valid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..edge import err, out
+from ..errors import display_path
+from ..loader import collect, load_records
+from . import existing
+
+
+def run(paths: list[Path] | None, *, max_bytes: int, verbose: bool) -> int:
+    chosen = existing(paths)
+    if verbose:
+        for skipped in collect(chosen)[1]:
+            err(f"{display_path(skipped)}: skipped: not a .yaml or .yml file")
+    records = load_records(chosen, max_bytes=max_bytes)
+    out(f"{len(records)} record{'s' if len(records) != 1 else ''} valid")
+    return 0
