@@ -85,3 +85,27 @@ def test_a_line_break_in_a_file_name_stays_on_one_line(
     (project / "incidents" / "bad\nname.yaml").write_text("id: [\n", encoding="utf-8")
     result = cli_invoke("validate", exit_code=1)
     assert result.stderr.splitlines()[0].startswith("incidents/bad\\x0aname.yaml:2: yaml: ")
+
+
+def loaded_after(code: str) -> set[str]:
+    """The modules a fresh interpreter has loaded after running `code`."""
+    # On stderr, apart from whatever `code` prints.
+    script = f"import sys\n{code}\nprint('\\n'.join(sys.modules), file=sys.stderr)"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return set(done.stderr.split())
+
+
+def test_help_loads_no_command_bodies() -> None:
+    # --help must stay fast: MkDocs, Jinja and the checks load only inside a command.
+    code = "from nexus_pm.cli import app\ntry:\n    app(['--help'])\nexcept SystemExit:\n    pass"
+    loaded = loaded_after(code)
+    assert "nexus_pm.cli" in loaded
+    heavy = {"mkdocs", "jinja2", "nexus_pm.checks", "nexus_pm.new", "nexus_pm.site"}
+    assert not heavy & loaded
+
+
+def test_list_does_not_load_the_drafting_code() -> None:
+    loaded = loaded_after("import nexus_pm.commands.list")
+    assert not {"nexus_pm.new", "jinja2"} & loaded
