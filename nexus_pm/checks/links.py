@@ -6,11 +6,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 import yaml
 
 from ..errors import NexusError, Problem, display_path
+from ..layout import page_uri, page_url
 from ..loader import Record, locate
 from ..models import Change, Incident
 from .base import Finding, Kind, ParseError, Rule
@@ -225,26 +225,10 @@ def site_settings(config_file: Path, root: Path | None = None) -> SiteSettings:
     )
 
 
-def page_url(site_url: str | None, page: str, *, directory_urls: bool = True) -> str | None:
-    """The public URL of a docs page such as `incidents/inc-0001.md`."""
-    if not site_url:
-        return None
-    stem = page.removesuffix(".md")
-    path = (
-        (stem.removesuffix("index") if stem.endswith("index") else stem + "/")
-        if directory_urls
-        else stem + ".html"
-    )
-    return urljoin(site_url.rstrip("/") + "/", path)
-
-
 def incident_refs(
     records: Sequence[Record], site_url: str | None, *, directory_urls: bool = True
 ) -> tuple[dict[str, list[IncidentRef]], list[Guard]]:
     """For each rule, the incidents that link it; and the fixes to guard against drift."""
-    # render imports this package for the Rules page, so its page names are looked up late.
-    from ..render import page_uri
-
     refs: dict[str, list[IncidentRef]] = {}
     guards: list[Guard] = []
     for record in sorted(records, key=lambda r: r.incident.id):

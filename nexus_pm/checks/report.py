@@ -9,21 +9,16 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..errors import Problem
-from ..render import slug
+from ..layout import page_url, rule_anchor
 from .base import Finding
 from .escape import code_span, fence, json_safe, link_target, markdown_text, plain
-from .links import IncidentRef, SiteSettings, page_url
+from .links import IncidentRef, SiteSettings
 from .registry import DRIFT, META_RULES, RULES
 from .scan import Entry, Outcome
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-
-
-def rule_anchor(rule_id: str) -> str:
-    """The Rules page anchor of a rule: its id with every run of other characters as `-`."""
-    return slug(rule_id)
 
 
 def repeats(entry: Entry) -> str:
