@@ -1,7 +1,8 @@
-"""Golden files, trees and case files: compare output with them, or rewrite them with UPDATE_GOLDEN=1."""
+"""Golden files, whole trees and YAML case files; UPDATE_GOLDEN=1 rewrites them instead."""
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import yaml
 
 RENEW = "UPDATE_GOLDEN=1 to renew"
+TESTS = Path(__file__).resolve().parent
 
 
 def updating() -> bool:
@@ -27,15 +29,36 @@ def _write(path: Path, text: str) -> None:
 
 
 def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
+    # Bytes, not read_text: universal newlines would hide a stray carriage return.
+    return path.read_bytes().decode("utf-8")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(TESTS).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _differs(what: str, expected: Any, actual: Any) -> str:
+    """A failure message with a unified diff: this module's asserts are not rewritten by pytest."""
+    if isinstance(expected, str) and isinstance(actual, str):
+        old, new = expected.splitlines(keepends=True), actual.splitlines(keepends=True)
+    elif isinstance(expected, list) and isinstance(actual, list):
+        old, new = [f"{x}\n" for x in expected], [f"{x}\n" for x in actual]
+    else:
+        old, new = [f"{expected!r}\n"], [f"{actual!r}\n"]
+    diff = "".join(difflib.unified_diff(old, new, "golden", "actual"))
+    return f"{what} differs; {RENEW}\n{diff}"
 
 
 def check_golden(path: Path, actual: str) -> None:
     """`path` holds exactly `actual`."""
     if updating():
         _write(path, actual)
-    assert path.is_file(), f"{path.name} is missing; {RENEW}"
-    assert actual == _read(path), f"{path.name} differs; {RENEW}"
+    assert path.is_file(), f"{_shown(path)} is missing; {RENEW}"
+    expected = _read(path)
+    assert actual == expected, _differs(_shown(path), expected, actual)
 
 
 def read_tree(folder: Path) -> dict[str, str]:
@@ -60,9 +83,10 @@ def check_tree(folder: Path, actual: Mapping[str, str]) -> None:
             _write(folder / rel, text)
     found = read_tree(folder)
     missing, extra = sorted(set(actual) - set(found)), sorted(set(found) - set(actual))
-    assert not missing and not extra, f"{folder.name}/: missing {missing}, stale {extra}; {RENEW}"
+    shown = _shown(folder)
+    assert not missing and not extra, f"{shown}/: missing {missing}, stale {extra}; {RENEW}"
     for rel, text in actual.items():
-        assert text == found[rel], f"{folder.name}/{rel} differs; {RENEW}"
+        assert text == found[rel], _differs(f"{shown}/{rel}", found[rel], text)
 
 
 class CaseFile:
@@ -96,4 +120,7 @@ class CaseFile:
             # `case` is one of self.cases, so the file keeps every case renewed so far.
             case[self.key] = actual
             _write(self.path, self.dump())
-        assert actual == case[self.key], f"{self.path.name}: {case['name']} differs; {RENEW}"
+        expected = case[self.key]
+        assert actual == expected, _differs(
+            f"{_shown(self.path)}: {case['name']}", expected, actual
+        )
