@@ -16,10 +16,10 @@ import pytest
 from nexus_pm.loader import MAX_BYTES, MAX_VALUES
 
 from .conftest import SEED
+from .goldens import check_golden
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
-UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))
 # Safety limits, not benchmarks: a blow-up fails loudly instead of stalling CI.
 # CPU time, not wall time: on a loaded machine a child waits for a core, and
 # only the work it does says whether a payload made it loop or balloon.
@@ -117,10 +117,7 @@ def test_corpus_case(name: str, tmp_path: Path) -> None:
     shutil.copytree(CORPUS / name, work)
     before = listing(work)
     run = run_cli(["validate", *case_args(work)], work)
-    golden = CORPUS / name / "expected.txt"
-    if UPDATE:
-        golden.write_text(run.stderr, encoding="utf-8")
-    assert run.stderr == golden.read_text(encoding="utf-8")
+    check_golden(CORPUS / name / "expected.txt", run.stderr)
     assert run.code == 1
     assert run.stdout == ""
     assert_contained(run)

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from nexus_pm.errors import NexusError
 from nexus_pm.loader import load_records, parse_incident
 
 from .conftest import SEED, CliInvoke
+from .goldens import CaseFile
 
-GOLDEN = Path(__file__).parent / "golden" / "seed_errors.yaml"
-CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+GOLDEN = CaseFile(Path(__file__).parent / "golden" / "seed_errors.yaml", key="errors")
+CASES: list[dict[str, Any]] = GOLDEN.cases
 
 
 def broken_copy(tmp_path: Path, case: dict[str, Any]) -> Path:
@@ -36,22 +35,10 @@ def test_broken_seed_gives_golden_errors(
     result = cli_invoke("validate", "incidents", exit_code=1)
     lines = result.stderr.splitlines()
     assert lines[-1].startswith(f"{len(lines) - 1} problem")
-    if os.environ.get("UPDATE_GOLDEN"):
-        case["errors"] = lines[:-1]
-        return
-    assert lines[:-1] == case["errors"]
+    GOLDEN.check(case, lines[:-1])
 
 
-def test_update_golden_writes_back() -> None:
-    # Runs last in this module: with UPDATE_GOLDEN set, persist what the cases saw.
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.write_text(
-            "# Broken copies of the seed record and the exact lines `nexus-pm validate` prints.\n"
-            "# Each case replaces `old` with `new` in the seed (once) and expects `errors`.\n"
-            "# Regenerate with UPDATE_GOLDEN=1, then read every line before committing.\n"
-            + yaml.safe_dump(CASES, sort_keys=False, allow_unicode=True, width=200),
-            encoding="utf-8",
-        )
+def test_every_case_pins_an_error() -> None:
     assert all(case["errors"] for case in CASES), "every case pins at least one error"
 
 

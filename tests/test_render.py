@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from nexus_pm.loader import load_records
 from nexus_pm.render import Renderer, cell, fence, inline
 
 from .conftest import ROOT, SEED
+from .goldens import check_tree
 
 GOLDEN = Path(__file__).parent / "golden" / "pages"
 
@@ -20,17 +20,7 @@ def seed_pages() -> dict[str, str]:
 
 
 def test_pages_match_golden() -> None:
-    pages = seed_pages()
-    if os.environ.get("UPDATE_GOLDEN"):
-        for old in GOLDEN.rglob("*.md"):
-            old.unlink()
-        for uri, text in pages.items():
-            (GOLDEN / uri).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / uri).write_text(text, encoding="utf-8")
-    golden = {p.relative_to(GOLDEN).as_posix(): p.read_text("utf-8") for p in GOLDEN.rglob("*.md")}
-    assert sorted(pages) == sorted(golden)
-    for uri, text in pages.items():
-        assert text == golden[uri], f"{uri} differs from its golden file; UPDATE_GOLDEN=1 to renew"
+    check_tree(GOLDEN, seed_pages())
 
 
 def test_rendering_is_deterministic() -> None:

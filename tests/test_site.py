@@ -15,6 +15,7 @@ import pytest
 from nexus_pm.site import build_site
 
 from .conftest import PROJECT_PARTS, ROOT
+from .fields import choices, models
 
 FACTS = Path(__file__).parent / "golden" / "seed_facts.txt"
 
@@ -135,10 +136,60 @@ def test_incident_is_not_in_the_nav(site: Path) -> None:
     assert "inc-0001" not in html
 
 
+class _Sections(HTMLParser):
+    """Each h2 heading of a page and the rows of the tables under it, as cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: dict[str, list[list[str]]] = {}
+        self._heading: list[str] | None = None
+        self._current: list[list[str]] | None = None
+        self._cell: list[str] | None = None
+        self._in_link = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "h2":
+            self._heading = []
+        elif tag == "a" and ("class", "headerlink") in attrs:
+            self._in_link = True  # the heading's permalink sign is not its name
+        elif tag == "tr" and self._current is not None:
+            self._current.append([])
+        elif tag == "td" and self._current:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2" and self._heading is not None:
+            self._current = self.sections.setdefault("".join(self._heading).strip(), [])
+            self._heading = None
+        elif tag == "a":
+            self._in_link = False
+        elif tag == "td" and self._cell is not None and self._current:
+            self._current[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._heading is not None and not self._in_link:
+            self._heading.append(data)
+        elif self._cell is not None:
+            self._cell.append(data)
+
+
 def test_schema_reference_lists_every_model(site: Path) -> None:
-    text = parse(site / "reference/schema/index.html").text()
-    for name in ("Incident", "Symptom", "RootCause", "ChecklistItem", "ActionItem", "TimeMetrics"):
-        assert name in text
+    parser = _Sections()
+    parser.feed((site / "reference/schema/index.html").read_text(encoding="utf-8"))
+    # Rows of header cells only (th, no td) are empty: keep the field rows.
+    sections = {name: [r for r in rows if r] for name, rows in parser.sections.items()}
+    expected = models()
+    assert len(expected) > 15, "the walk found too few models to be the schema"
+    assert sorted(sections) == sorted(m.__name__ for m in expected)
+    for model in expected:
+        rows = {row[0]: row for row in sections[model.__name__]}
+        assert list(rows) == list(model.model_fields), model.__name__
+        for name, info in model.model_fields.items():
+            # An enum or Literal field lists every value it accepts in its Type cell.
+            type_cell = rows[name][1]
+            missing = [v for v in choices(info) if v not in type_cell]
+            assert not missing, f"{model.__name__}.{name}: {missing} not in {type_cell!r}"
 
 
 def plain_mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
