@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,10 @@ MAX_BYTES = 1024 * 1024
 # of megabytes in validation, and from printing a hundred thousand errors.
 MAX_VALUES = 20_000
 FastSafeLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Characters a YAML stream cannot hold (PyYAML's reader refuses the same set): controls but
+# tab, LF, CR and NEL; surrogates; U+FFFE and U+FFFF. An escape such as "\x80" still puts one
+# in a value, and the front matter made from it would then fail MkDocs' own YAML reader.
+UNCARRIED = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class SafeLoader(FastSafeLoader):  # type: ignore[misc]
@@ -33,6 +38,10 @@ class SafeLoader(FastSafeLoader):  # type: ignore[misc]
         self.values += 1
         if self.values > MAX_VALUES:
             message = f"the record holds more than {MAX_VALUES} values; trim it"
+            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
+        if isinstance(node, yaml.ScalarNode) and (odd := UNCARRIED.search(node.value)):
+            code = f"U+{ord(odd.group()):04X}"
+            message = f"character {code} (written as an escape): YAML cannot carry it; remove it"
             raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
         try:
             return super().construct_object(node, deep=deep)

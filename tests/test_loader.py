@@ -93,3 +93,22 @@ def test_unknown_key_suggests_the_closest_field() -> None:
         parse_incident(text, "x.yaml")
     [problem] = info.value.problems
     assert (problem.field, problem.message) == ("impcat", "unknown field; did you mean 'impact'?")
+
+
+@pytest.mark.parametrize("escape", ["\\x80", "\\x9f", "\\x7f", "\\ufffe", "\\uffff", "\\e", "\\0"])
+def test_an_escape_for_a_character_yaml_cannot_carry_is_refused(escape: str) -> None:
+    # The reader refuses these characters raw, but an escape in a double-quoted value
+    # still makes one; MkDocs' YAML would then refuse the front matter built from it.
+    code = ord(yaml.safe_load(f'"{escape}"'))
+    text = SEED.read_text(encoding="utf-8").replace('title: "Voice', f'title: "{escape} Voice')
+    with pytest.raises(NexusError) as info:
+        parse_incident(text, "x.yaml")
+    [problem] = info.value.problems
+    assert (problem.line, problem.field) == (3, "yaml")
+    assert problem.message.startswith(f"character U+{code:04X} (written as an escape): ")
+
+
+@pytest.mark.parametrize("escape", ["\\t", "\\u00e9", "\\xa0", "\\U0001F680", "\\ufffd"])
+def test_escapes_for_characters_yaml_carries_are_accepted(escape: str) -> None:
+    text = SEED.read_text(encoding="utf-8").replace('title: "Voice', f'title: "Voice{escape}')
+    assert parse_incident(text, "x.yaml").title.startswith("Voice" + yaml.safe_load(f'"{escape}"'))
