@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+import yaml
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -16,12 +17,14 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import YAML_RE, get_data
 from mkdocs.utils.templates import TemplateContext
 
 from .errors import NexusError
 from .loader import MAX_BYTES, Record, load_records
 from .reference import reference_page
 from .render import Renderer, page_uri
+from .yamlsafe import FastSafeLoader
 
 log = logging.getLogger("mkdocs.plugins.nexus-pm")
 
@@ -78,6 +81,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         for uri, content in pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"nexus-pm: generated page {uri} clashes with a file in docs/")
+            _check_front_matter(uri, content)
             files.append(File.generated(config, uri, content=content))
         log.debug("nexus-pm: %d incidents, %d generated pages", len(self.records), len(pages))
         # The pages are made; records kept through the rest of the build would only give
@@ -110,6 +114,26 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         for value in (self.config.incidents_dir, self.config.templates_dir):
             server.watch(str(self._dir(config, value)))
         return server
+
+
+def _check_front_matter(uri: str, content: str) -> None:
+    """Refuse a page whose front matter MkDocs would not read, rather than let it through."""
+    if not content.lstrip().startswith("---"):
+        return
+    # MkDocs' own reader: on any failure it keeps the front matter in the page, where
+    # it is rendered as Markdown, attribute lists and all, with no warning.
+    _, meta = get_data(content)
+    if meta:
+        return
+    match = YAML_RE.match(content)
+    why = "it must open the page and close with a line of ---"
+    if match is not None:
+        try:
+            yaml.load(match.group(1), Loader=FastSafeLoader)
+            why = "it is not a mapping"
+        except yaml.YAMLError as exc:
+            why = " ".join(str(exc).split())
+    raise PluginError(f"nexus-pm: generated page {uri} has front matter MkDocs cannot read: {why}")
 
 
 def _edit_path(path: Path, config: MkDocsConfig) -> str | None:

@@ -20,6 +20,7 @@ from .checks.registry import META_RULES
 from .errors import display_path
 from .loader import Record
 from .models import SEVERITY_MEANING, Incident, Severity
+from .yamlsafe import UNCARRIED
 
 # Characters that Markdown, its extensions (attr_list, emoji, tables, arithmatex)
 # or HTML could read as syntax anywhere in a line. Writing them as numeric
@@ -30,6 +31,9 @@ _ESCAPES = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
 _LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _LANGUAGE = re.compile(r"^[a-z0-9+#-]{1,30}$")
+# YAML reads none of UNCARRIED raw, and reads NEL, LS and PS as line breaks; JSON's \u
+# escapes carry them all through the front matter as they are.
+_NOT_RAW_IN_YAML = re.compile(f"[\x85\u2028\u2029]|{UNCARRIED.pattern}")
 
 
 def escape(value: object) -> str:
@@ -89,7 +93,8 @@ def to_json(value: object) -> str:
     # Non-ASCII stays as it is: YAML reads JSON's surrogate-pair escapes of an
     # emoji as two lone surrogates, fails, and MkDocs then renders the whole
     # front matter as Markdown, links and all.
-    return json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=False)
+    return _NOT_RAW_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def slug(value: str) -> str:

@@ -156,9 +156,9 @@ def assert_inert(page: Page, where: str) -> None:
         assert "alert(" not in body and "111111" not in body, f"{where}: script {body[:80]!r}"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("hostile")
+def make_project(project: Path) -> Path:
+    """A copy of the site's sources with only the seed record in `incidents/`."""
+    project.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = ROOT / part
         if part == "incidents" or not source.exists():
@@ -169,17 +169,27 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             shutil.copy2(source, project / part)
     (project / "incidents").mkdir()
     shutil.copy2(SEED, project / "incidents" / SEED.name)
-    data, _ = hostile_record()
-    (project / "incidents" / "hostile.yaml").write_text(
-        yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8"
-    )
-    result = subprocess.run(
+    return project
+
+
+def build(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-m", "nexus_pm", "build", "--site-dir", "site"],
         cwd=project,
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = make_project(tmp_path_factory.mktemp("hostile"))
+    data, _ = hostile_record()
+    (project / "incidents" / "hostile.yaml").write_text(
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    result = build(project)
     assert result.returncode == 0, result.stderr
     return project / "site"
 
@@ -289,3 +299,35 @@ def test_search_index_entries_are_inert_and_readable(site: Path) -> None:
             seen += " " + page.visible()
     for piece in VISIBLE:
         assert piece in " ".join(seen.split()), piece
+
+
+TITLE_LINE = 'title: {{ (i.id ~ ": " ~ i.title) | e | tojson }}'
+
+
+@pytest.mark.parametrize(
+    ("slip", "why"),
+    [
+        # The title unquoted: `title: INC-0001: Voice service down: ...` is no YAML.
+        ((TITLE_LINE, 'title: {{ i.id ~ ": " ~ i.title }}'), "mapping values are not allowed"),
+        # A line before the front matter: MkDocs no longer sees it as front matter.
+        (("is written as it is. #}\n---", "is written as it is. #}\n\n---"), "it must open"),
+    ],
+    ids=["unparsable", "not-at-the-top"],
+)
+def test_front_matter_mkdocs_cannot_read_fails_the_build(
+    slip: tuple[str, str], why: str, tmp_path: Path
+) -> None:
+    # MkDocs would render such front matter as Markdown, silently: attribute lists
+    # in it become live attributes. The plugin names the page and stops instead.
+    project = make_project(tmp_path / "project")
+    template = project / "templates" / "incident.md.j2"
+    text = template.read_text(encoding="utf-8")
+    assert text.count(slip[0]) == 1
+    template.write_text(text.replace(*slip), encoding="utf-8")
+    result = build(project)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (
+        "generated page incidents/inc-0001.md has front matter MkDocs cannot read: " + why
+    ) in result.stderr
+    assert not (project / "site").exists()

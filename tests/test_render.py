@@ -6,9 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from nexus_pm.loader import load_records
-from nexus_pm.render import Renderer, cell, fence, inline
+from nexus_pm.render import Renderer, cell, fence, inline, to_json
 
 from .conftest import ROOT, SEED
 
@@ -66,3 +67,13 @@ def test_fence_cannot_be_closed_by_its_content() -> None:
 
 def test_fence_rejects_odd_languages_and_quotes_titles() -> None:
     assert fence("x", 'bash" onload="x', 'a"b').startswith('```text title="a&quot;b"')
+
+
+@pytest.mark.parametrize(
+    "text", ["C1 \x80 ![x](data:x){:onerror=alert(1)}", "\x7f\x9f\ufffe\uffff", "\x85\u2028\u2029"]
+)
+def test_front_matter_values_read_back_as_written(text: str) -> None:
+    # Raw, a C1 control or U+FFFE fails MkDocs' YAML reader, and NEL, LS and PS read as breaks.
+    value = to_json(text)
+    assert value.isascii() or not set(value) & set(text)
+    assert yaml.load(f"title: {value}\n", Loader=yaml.CSafeLoader) == {"title": text}
