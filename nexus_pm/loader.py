@@ -26,6 +26,9 @@ from .yamlsafe import read_text as read_text
 
 SUFFIXES = (".yaml", ".yml")
 _PLAIN_KEY = re.compile(r"[\w.-]+")
+# `nexus-pm new` names records from a date and a slug. Any other character in a name (a
+# quote, a space, `<`) would reach links and pages that show where the record came from.
+_NAME_ODD = re.compile(r"[^A-Za-z0-9._-]")
 PATTERN_HELP = {
     ID_PATTERN: "must look like INC-0001: INC- and 4 to 6 digits",
     SLUG_PATTERN: "must be a slug: lowercase letters, digits, '.', '_' or '-', at most 63",
@@ -59,8 +62,24 @@ def parse_incident(text: str, path: Path | str) -> Incident:
 
 def load_file(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = None) -> Record:
     """Read and validate one file."""
-    text = read_text(path, max_bytes=max_bytes, root=root)
-    return Record(path=path, incident=parse_incident(text, path), text=text)
+    problems = name_problems(path)
+    try:
+        text = read_text(path, max_bytes=max_bytes, root=root)
+        incident = parse_incident(text, path)
+    except NexusError as exc:
+        raise NexusError([*problems, *exc.problems]) from None
+    if problems:
+        raise NexusError(problems)
+    return Record(path=path, incident=incident, text=text)
+
+
+def name_problems(path: Path) -> list[Problem]:
+    """A record's file name must be one `nexus-pm new` could have made."""
+    odd = "".join(sorted(set(_NAME_ODD.findall(path.name))))
+    if not odd:
+        return []
+    message = f"name may hold only letters, digits, '.', '_' and '-', not {odd!r}"
+    return [Problem(display_path(path), 1, "file", message)]
 
 
 def collect(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:

@@ -331,3 +331,32 @@ def test_front_matter_mkdocs_cannot_read_fails_the_build(
         "generated page incidents/inc-0001.md has front matter MkDocs cannot read: " + why
     ) in result.stderr
     assert not (project / "site").exists()
+
+
+HOSTILE_NAME = 'x" autofocus onfocus="alert(1)" y=".yaml'
+
+
+def test_edit_link_keeps_the_record_path_inside_its_href(tmp_path: Path) -> None:
+    # The loader refuses such a name in incidents/, but a safely named symlink may point
+    # into a subfolder whose names are not safe, and the edit link names the real file.
+    project = make_project(tmp_path / "project")
+    archive = project / "incidents" / 'old" onmouseover="alert(2)'
+    archive.mkdir()
+    text = SEED.read_text(encoding="utf-8").replace("id: INC-0001", "id: INC-0002")
+    (archive / HOSTILE_NAME).write_text(text, encoding="utf-8")
+    (project / "incidents" / "linked.yaml").symlink_to(Path(archive.name) / HOSTILE_NAME)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    html = (project / "site" / "incidents" / "inc-0002" / "index.html").read_text("utf-8")
+    page = Page.parse(html)
+    assert_inert(page, "linked record")
+    assert not [tag for tag, attrs in page.tags if {"autofocus", "onfocus"} & set(attrs)]
+    [edit] = [attrs["href"] for tag, attrs in page.tags if attrs.get("rel") == "edit"]
+    assert edit is not None and edit.startswith("http")
+    assert edit.endswith(
+        "/incidents/old%22%20onmouseover%3D%22alert%282%29/"
+        "x%22%20autofocus%20onfocus%3D%22alert%281%29%22%20y%3D%22.yaml"
+    )
+    seed = Page.parse((project / "site" / SEED_PAGE).read_text("utf-8"))
+    [seed_edit] = [attrs["href"] for tag, attrs in seed.tags if attrs.get("rel") == "edit"]
+    assert seed_edit is not None and seed_edit.endswith(f"/incidents/{SEED.name}")

@@ -112,3 +112,35 @@ def test_an_escape_for_a_character_yaml_cannot_carry_is_refused(escape: str) -> 
 def test_escapes_for_characters_yaml_carries_are_accepted(escape: str) -> None:
     text = SEED.read_text(encoding="utf-8").replace('title: "Voice', f'title: "Voice{escape}')
     assert parse_incident(text, "x.yaml").title.startswith("Voice" + yaml.safe_load(f'"{escape}"'))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        'x" autofocus onfocus="alert(1)" y=".yaml',
+        "a b.yaml",
+        "<img src=x>.yaml",
+        "caf\u00e9.yaml",
+        "a\u202eb.yaml",
+        "a\nb.yaml",
+    ],
+)
+def test_a_record_file_name_holds_only_safe_characters(name: str, tmp_path: Path) -> None:
+    # The name reaches the page's edit link and its source line; `nexus-pm new` never
+    # makes such a name, so a pull request that adds one is refused.
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    (folder / name).write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(NexusError) as info:
+        load_records([folder])
+    [problem] = info.value.problems
+    assert (problem.line, problem.field) == (1, "file")
+    assert problem.message.startswith("name may hold only letters, digits, '.', '_' and '-', not ")
+    assert len(str(problem).splitlines()) == 1
+
+
+def test_names_like_those_nexus_pm_new_makes_are_accepted(tmp_path: Path) -> None:
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    (folder / "2025-11-09-voice_service.v2.yml").write_text(SEED.read_text(encoding="utf-8"))
+    assert [r.incident.id for r in load_records([folder])] == ["INC-0001"]
