@@ -30,7 +30,16 @@ _ESCAPES = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
 # These only mean something at the start of a line: lists, rules, setext headings.
 _LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-_LANGUAGE = re.compile(r"^[a-z0-9+#-]{1,30}$")
+# The languages a record may ask to highlight: those whose Pygments lexers stay linear on
+# pathological input (tests/test_render.py times each on 100 KB of it). Many others do
+# not: `c#` takes minutes on 20,000 characters of `a\n`, and `yaml`, `console`, `ini`,
+# `javascript`, `java`, `go`, `html` and `xml` each have an input as bad. They show as text.
+LANGUAGES = frozenset(
+    {
+        *("text", "bash", "sh", "shell", "zsh", "python", "py", "python3", "pycon", "pytb"),
+        *("json", "toml", "dockerfile", "docker", "diff", "sql", "rust"),
+    }
+)
 # YAML reads none of UNCARRIED raw, and reads NEL, LS and PS as line breaks; JSON's \u
 # escapes carry them all through the front matter as they are.
 _NOT_RAW_IN_YAML = re.compile(f"[\x85\u2028\u2029]|{UNCARRIED.pattern}")
@@ -81,7 +90,9 @@ def fence(code: str, language: str = "text", title: str | None = None) -> str:
     """A fenced code block whose fence no line of `code` can close."""
     longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
     ticks = "`" * max(3, longest + 1)
-    lang = language if _LANGUAGE.match(language) else "text"
+    lang = language.strip().lower()
+    if lang not in LANGUAGES:
+        lang = "text"
     head = f"{ticks}{lang}"
     if title:
         head += f' title="{html.escape(title, quote=True)}"'

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
+import resource
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
 from nexus_pm.loader import load_records
-from nexus_pm.render import Renderer, cell, fence, inline, to_json
+from nexus_pm.render import LANGUAGES, Renderer, cell, fence, inline, to_json
 
 from .conftest import ROOT, SEED
 
@@ -77,3 +82,96 @@ def test_front_matter_values_read_back_as_written(text: str) -> None:
     value = to_json(text)
     assert value.isascii() or not set(value) & set(text)
     assert yaml.load(f"title: {value}\n", Loader=yaml.CSafeLoader) == {"title": text}
+
+
+@pytest.mark.parametrize("language", ["c#", "x++", "java", "yaml", "console", "javascript", "x"])
+def test_fence_shows_languages_not_known_to_be_linear_as_text(language: str) -> None:
+    assert fence("a\n" * 3, language).startswith("```text\n")
+
+
+def test_fence_keeps_known_languages_in_any_case() -> None:
+    assert fence("pip install x", "bash").startswith("```bash\n")
+    assert fence("import os", " Python ").startswith("```python\n")
+
+
+# Runs of these made one lexer or another take seconds to minutes on 20,000 characters:
+# `a\n` (c#, java), `a` (console, make), a backtick (yaml), `a:` and `a=` (ini), `a.`
+# (javascript), `"a\` (go), `<?` (html, xml). The rest are a few more shapes of text.
+PATHOLOGICAL = [
+    "a\n",
+    "a",
+    "`",
+    "a:",
+    "a::",
+    "a=",
+    "a.",
+    '"a\\',
+    "<?",
+    "(",
+    "{",
+    " ",
+    "@",
+    "\u00e9",
+]
+SIZE = 100_000
+# Linear lexers take at most about a second on each input; the quadratic ones took 20 s
+# and more. CPU time, not wall time: a busy machine makes a child wait, not work.
+CPU_SECONDS_EACH = 6.0
+HIGHLIGHT = """
+import json, random, sys, time
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+
+lexer = get_lexer_by_name(sys.argv[1])
+size = int(sys.argv[2])
+rng = random.Random(1)
+texts = [(unit * (size // len(unit) + 1))[:size] for unit in json.loads(sys.argv[3])]
+texts.append("".join(rng.choice("ab \\n\\t\\"'`()[]{}<>/*#\\\\:.=-$@%!&|,;0x1") for _ in range(size)))
+for text in texts:
+    start = time.process_time()
+    highlight(text, lexer, HtmlFormatter())
+    cpu = time.process_time() - start
+    print(json.dumps([text[:4], cpu]), flush=True)
+    if cpu > float(sys.argv[4]):
+        sys.exit(3)  # one slow input is enough to know
+"""
+
+
+def test_every_allowed_language_highlights_pathological_input_in_linear_time() -> None:
+    from pygments.lexers import get_lexer_by_name
+
+    # One child per lexer (aliases share one), all at once, each under a CPU limit.
+    lexers = {type(get_lexer_by_name(name)).__name__: name for name in sorted(LANGUAGES)}
+    limit = int(CPU_SECONDS_EACH * (len(PATHOLOGICAL) + 1)) + 5
+    bound = str(CPU_SECONDS_EACH)
+
+    def bounded() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))
+
+    children = {
+        name: subprocess.Popen(
+            [sys.executable, "-c", HIGHLIGHT, name, str(SIZE), json.dumps(PATHOLOGICAL), bound],
+            stdout=subprocess.PIPE,
+            text=True,
+            preexec_fn=bounded,
+        )
+        for name in lexers.values()
+    }
+    slow = {}
+    for name, child in children.items():
+        guard = threading.Timer(900, child.kill)  # a hang guard only; CPU time is the bound
+        guard.start()
+        try:
+            _, status, usage = os.wait4(child.pid, 0)
+        finally:
+            guard.cancel()
+        child.returncode = os.waitstatus_to_exitcode(status)
+        assert child.stdout is not None
+        timings = [json.loads(line) for line in child.stdout.read().splitlines()]
+        child.stdout.close()
+        over = [(start, round(cpu, 2)) for start, cpu in timings if cpu > CPU_SECONDS_EACH]
+        if child.returncode != 0 or len(timings) != len(PATHOLOGICAL) + 1 or over:
+            cpu = usage.ru_utime + usage.ru_stime
+            slow[name] = (child.returncode, f"{cpu:.1f}s", over or timings[-1:])
+    assert slow == {}
