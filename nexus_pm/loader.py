@@ -8,7 +8,7 @@ import gc
 import re
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,19 +82,40 @@ def name_problems(path: Path) -> list[Problem]:
     return [Problem(display_path(path), 1, "file", message)]
 
 
-def collect(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
-    """Record files under `paths`, and the other files that were passed over."""
+def collect(
+    paths: Sequence[Path], problems: list[Problem] | None = None
+) -> tuple[list[Path], list[Path]]:
+    """Record files under `paths`, and the other files that were passed over.
+
+    A folder that cannot be listed adds a problem to `problems`, when given.
+    """
     files: list[Path] = []
     skipped: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.iterdir()):
-                if not child.is_file() and not child.is_symlink():
-                    continue
-                (files if child.suffix in SUFFIXES else skipped).append(child)
-        else:
+        if not _safely(path.is_dir):
             files.append(path)
+            continue
+        try:
+            children = sorted(path.iterdir())
+        except OSError as exc:
+            why = f"cannot be read: {exc.strerror or exc}"
+            if problems is not None:
+                problems.append(Problem(display_path(path), 1, "folder", why))
+            continue
+        for child in children:
+            # A symlink that goes nowhere (a loop, a name too long) is kept, for read_text
+            # to report it.
+            if _safely(child.is_file) or child.is_symlink():
+                (files if child.suffix in SUFFIXES else skipped).append(child)
     return files, skipped
+
+
+def _safely(test: Callable[[], bool]) -> bool:
+    # Path.is_dir() and is_file() say False for a missing path, but raise for a name too long.
+    try:
+        return test()
+    except OSError:
+        return False
 
 
 def load_records(paths: Sequence[Path], *, max_bytes: int = MAX_BYTES) -> list[Record]:
@@ -114,12 +135,11 @@ def _load_records(paths: Sequence[Path], max_bytes: int) -> list[Record]:
     problems: list[Problem] = []
     records: list[Record] = []
     for root in paths:
-        files, _ = collect([root])
+        files, _ = collect([root], problems)
+        folder = root if _safely(root.is_dir) else None
         for path in files:
             try:
-                records.append(
-                    load_file(path, max_bytes=max_bytes, root=root if root.is_dir() else None)
-                )
+                records.append(load_file(path, max_bytes=max_bytes, root=folder))
             except NexusError as exc:
                 problems.extend(exc.problems)
     problems.extend(cross_record_problems(records))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import stat
 from pathlib import Path
@@ -100,11 +101,12 @@ SafeLoader.yaml_implicit_resolvers = {
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = None) -> str:
     """Read a record's text, refusing links out of `root`, oversize files and bad encodings."""
     shown = display_path(path)
-    if path.is_symlink() and root is not None:
-        target = path.resolve()
-        if not target.is_relative_to(root.resolve()):
-            raise fail(shown, 1, "file", f"is a symlink to a file outside {display_path(root)}/")
     try:
+        if path.is_symlink() and root is not None:
+            target = path.resolve()
+            if not target.is_relative_to(root.resolve()):
+                outside = f"is a symlink to a file outside {display_path(root)}/"
+                raise fail(shown, 1, "file", outside)
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             # Opening a FIFO blocks, and /dev/zero never ends.
@@ -116,7 +118,11 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = Non
             data = handle.read(max_bytes + 1)  # it may have grown since stat
         if len(data) > max_bytes:
             raise fail(shown, 1, "file", f"is over the {max_bytes}-byte size cap")
+    except RuntimeError:  # what Path.resolve() raises on a loop before Python 3.13
+        raise fail(shown, 1, "file", "is a symlink loop") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise fail(shown, 1, "file", "is a symlink loop") from None
         raise fail(shown, 1, "file", f"cannot be read: {exc.strerror or exc}") from None
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1

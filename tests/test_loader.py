@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import Any
@@ -144,3 +145,72 @@ def test_names_like_those_nexus_pm_new_makes_are_accepted(tmp_path: Path) -> Non
     folder.mkdir()
     (folder / "2025-11-09-voice_service.v2.yml").write_text(SEED.read_text(encoding="utf-8"))
     assert [r.incident.id for r in load_records([folder])] == ["INC-0001"]
+
+
+def test_symlink_loops_are_one_problem_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_invoke: CliInvoke
+) -> None:
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    (folder / "x.yaml").symlink_to("y.yaml")
+    (folder / "y.yaml").symlink_to("x.yaml")
+    (folder / "self.yaml").symlink_to("self.yaml")
+    monkeypatch.chdir(tmp_path)
+    result = cli_invoke("validate", "incidents", exit_code=1)
+    assert result.stderr.splitlines() == [
+        "incidents/self.yaml:1: file: is a symlink loop",
+        "incidents/x.yaml:1: file: is a symlink loop",
+        "incidents/y.yaml:1: file: is a symlink loop",
+        "3 problems in 3 files",
+    ]
+    result = cli_invoke("validate", "incidents/self.yaml", exit_code=1)
+    assert result.stderr.splitlines()[0] == "incidents/self.yaml:1: file: is a symlink loop"
+
+
+def test_a_path_component_too_long_for_the_system_is_one_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_invoke: CliInvoke
+) -> None:
+    # No file can have such a name, but a symlink in a pull request can point at one.
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    (folder / "long.yaml").symlink_to("a" * 300 + ".yaml")
+    (folder / "sub").mkdir()
+    (folder / "deep.yaml").symlink_to(Path("sub", "b" * 300, "x.yaml"))
+    monkeypatch.chdir(tmp_path)
+    result = cli_invoke("validate", "incidents", exit_code=1)
+    assert result.stderr.splitlines() == [
+        "incidents/deep.yaml:1: file: cannot be read: File name too long",
+        "incidents/long.yaml:1: file: cannot be read: File name too long",
+        "2 problems in 2 files",
+    ]
+    with pytest.raises(NexusError) as info:
+        load_records([folder / ("c" * 300), folder / "sub" / ("e" * 300 + ".yaml")])
+    assert [p.message for p in info.value.problems] == ["cannot be read: File name too long"] * 2
+
+
+def test_a_folder_that_cannot_be_listed_is_one_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_invoke: CliInvoke
+) -> None:
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    (folder / "seed.yaml").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    folder.chmod(0)
+    try:
+        if os.access(folder, os.R_OK):
+            # Root reads it anyway (as in CI): refuse the listing as the system would.
+            listdir = os.listdir
+
+            def refuse(path: object = ".") -> list[str]:
+                if Path(os.fspath(path)).absolute() == folder:
+                    raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+                return listdir(path)
+
+            monkeypatch.setattr(os, "listdir", refuse)
+        monkeypatch.chdir(tmp_path)
+        result = cli_invoke("validate", "incidents", exit_code=1)
+        assert result.stderr.splitlines() == [
+            "incidents:1: folder: cannot be read: Permission denied",
+            "1 problem in 1 file",
+        ]
+    finally:
+        folder.chmod(0o755)
