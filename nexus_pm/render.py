@@ -27,8 +27,12 @@ from .yamlsafe import UNCARRIED
 # character references makes them plain text whatever extension sees them.
 _SPECIAL = "\\`*_{}[]()#!|<>&:~^$"
 _ESCAPES = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
-# These only mean something at the start of a line: lists, rules, setext headings.
-_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
+# These only mean something at the start of a line: lists, rules, setext headings, tabs
+# (===) and collapsible blocks (???).
+_LINE_START = re.compile(r"^([-+=?]|\d+(?=[.)]))")
+# What str.splitlines() breaks lines on, as Jinja's `indent` filter does (and Markdown, for
+# a lone CR). Each becomes \n before escaping, so every line is escaped where it starts.
+_BREAK = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 # The languages a record may ask to highlight: those whose Pygments lexers stay linear on
 # pathological input (tests/test_render.py times each on 100 KB of it). Many others do
@@ -47,12 +51,12 @@ _NOT_RAW_IN_YAML = re.compile(f"[\x85\u2028\u2029]|{UNCARRIED.pattern}")
 
 def escape(value: object) -> str:
     """Plain text, safe in a Markdown paragraph, list item, heading or table cell."""
-    return _unindent(str(value).translate(_ESCAPES))
+    return _unindent(_lines(value).translate(_ESCAPES))
 
 
 def inline(value: object) -> str:
     """Like `escape`, but `backtick spans` become code, as authors expect."""
-    text = str(value)
+    text = _lines(value)
     parts: list[str] = []
     pos = 0
     for match in _CODE_SPAN.finditer(text):
@@ -64,6 +68,10 @@ def inline(value: object) -> str:
         pos = match.end()
     parts.append(text[pos:].translate(_ESCAPES))
     return _unindent("".join(parts))
+
+
+def _lines(value: object) -> str:
+    return _BREAK.sub("\n", str(value))
 
 
 def _unindent(text: str) -> str:
@@ -88,6 +96,7 @@ def cell(value: object) -> str:
 
 def fence(code: str, language: str = "text", title: str | None = None) -> str:
     """A fenced code block whose fence no line of `code` can close."""
+    code = _lines(code)
     longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
     ticks = "`" * max(3, longest + 1)
     lang = language.strip().lower()
@@ -95,7 +104,8 @@ def fence(code: str, language: str = "text", title: str | None = None) -> str:
         lang = "text"
     head = f"{ticks}{lang}"
     if title:
-        head += f' title="{html.escape(title, quote=True)}"'
+        one_line = " ".join(_lines(title).split("\n"))  # a break would end the opening line
+        head += f' title="{html.escape(one_line, quote=True)}"'
     return f"{head}\n{code.rstrip(chr(10))}\n{ticks}"
 
 

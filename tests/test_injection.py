@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,6 +29,8 @@ PAYLOAD = (
     "{{ 6*111111 }} {% if true %}JINJA{% endif %} {# note #} <!-- comment "
     "| pipe | cell | ``` fence ``` ~~~ &amp; &lt;b&gt; "
     "🚀 שלום עולם مرحبا \u202eRTL"
+    # Every other kind of line break, each before a line Markdown would read as a block.
+    '\r??? note "details"\u2028    indented code\x85=== "Tab"\u2029| x | y |\r\n---'
 )
 # Multi-line fields also get lines that Markdown reads as structure.
 MULTILINE = PAYLOAD + "\n| a | b |\n| --- | --- |\n```\ncode\n```\n# heading\n    indented\n-->"
@@ -254,6 +257,20 @@ def test_payload_shows_as_text_on_the_page(site: Path) -> None:
     # Every text field shows it: count the copies against the fields filled.
     _, filled = hostile_record()
     assert text.count("<script>alert('xss')</script>") >= len(filled) // 2
+
+
+def test_line_breaks_in_text_start_no_markdown_blocks(site: Path) -> None:
+    # The payload's CR, NEL, LS and PS each come before a line that Markdown would read
+    # as a block: a collapsible, a code block, tabs, a table row, a rule or heading. The
+    # hostile record has the seed's structure, so its page has the seed's blocks.
+    blocks = {"details", "summary", "pre", "h1", "h2", "table", "tr", "td", "hr", "div"}
+
+    def shape(page: Page) -> dict[str, int]:
+        return dict(Counter(tag for tag, _ in page.tags if tag in blocks))
+
+    hostile = Page.parse((site / HOSTILE_PAGE).read_text(encoding="utf-8"))
+    normal = Page.parse((site / SEED_PAGE).read_text(encoding="utf-8"))
+    assert shape(hostile) == shape(normal)
 
 
 def test_title_element_holds_the_title_as_text(site: Path) -> None:

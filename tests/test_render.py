@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
+import markdown
 import pytest
 import yaml
+from mkdocs.config import load_config
 
 from nexus_pm.loader import load_records
-from nexus_pm.render import LANGUAGES, Renderer, cell, fence, inline, to_json
+from nexus_pm.render import LANGUAGES, Renderer, cell, escape, fence, inline, one, to_json
 
 from .conftest import ROOT, SEED
 
@@ -175,3 +178,54 @@ def test_every_allowed_language_highlights_pathological_input_in_linear_time() -
             cpu = usage.ru_utime + usage.ru_stime
             slow[name] = (child.returncode, f"{cpu:.1f}s", over or timings[-1:])
     assert slow == {}
+
+
+# Every line break str.splitlines() knows, which Jinja's `indent` splits on; Markdown itself
+# also reads a lone CR as one.
+BREAKS = ["\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+# Lines Markdown or one of the site's extensions reads as the start of a block.
+BLOCK_STARTS = [
+    "??? note",
+    "    indented",
+    "\tindented",
+    "===",
+    "---",
+    "| a | b |",
+    "1. item",
+    "- item",
+    "+ item",
+    "```",
+    "~~~",
+    "> quote",
+    "# heading",
+    "!!! danger",
+    '=== "Tab"',
+    "<details>",
+    "[ ] task",
+]
+# Where records' text goes: an admonition's body through `indent`, a table cell, a list
+# item, a paragraph.
+PLACES = (
+    "!!! note\n\n    {{ v | t | indent(4) }}\n\n| A |\n| --- |\n| {{ v | cell }} |\n\n"
+    "- {{ v | one }}\n\n{{ v | text }}\n"
+)
+
+
+@pytest.mark.parametrize("brk", BREAKS, ids=[f"U+{ord(b[-1]):04X}" for b in BREAKS])
+def test_no_kind_of_line_break_starts_a_markdown_block(brk: str) -> None:
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    renderer = Renderer(ROOT / "templates")
+    value = brk.join(["start", *BLOCK_STARTS])
+    for convert in (escape, inline, one, cell):
+        out = convert(value)
+        assert out.splitlines() == out.split("\n"), convert.__name__
+    assert fence(value).splitlines() == fence(value).split("\n")
+    page = renderer.env.from_string(PLACES).render(v=value)
+    md = markdown.Markdown(
+        extensions=config.markdown_extensions, extension_configs=config.mdx_configs
+    )
+    html = md.convert(page)
+    tags = re.findall(r"<(\w+)", html)
+    assert set(tags) == {"div", "p", "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "br"}
+    # The admonition's title and body, and the last paragraph; one row; one item.
+    assert (tags.count("p"), tags.count("tr"), tags.count("li")) == (3, 2, 1), html
