@@ -214,3 +214,17 @@ def test_a_folder_that_cannot_be_listed_is_one_problem(
         ]
     finally:
         folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("field", ["services", "tags"])
+def test_index_names_no_service_or_tag(field: str) -> None:
+    # Its page would be services/index.md or tags/index.md: the overview of them all.
+    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    data[field] = ["voice-service", "index"]
+    with pytest.raises(NexusError) as info:
+        parse_incident(yaml.safe_dump(data, sort_keys=False), "x.yaml")
+    [problem] = info.value.problems
+    assert problem.field == f"{field}.1"
+    assert problem.message.startswith("is a reserved name: services/index.md and tags/index.md")
+    data[field] = ["index.v2", "indexer"]
+    assert getattr(parse_incident(yaml.safe_dump(data), "x.yaml"), field) == data[field]
