@@ -6,10 +6,9 @@ import difflib
 import functools
 import gc
 import re
-import stat
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,90 +18,21 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import NexusError, Problem, display_path
 from .models import ID_PATTERN, RULE_PATTERN, SLUG_PATTERN, Incident
+from .yamlsafe import MAX_BYTES as MAX_BYTES
+from .yamlsafe import MAX_VALUES as MAX_VALUES
+from .yamlsafe import FastSafeLoader, brief, fail
+from .yamlsafe import parse_yaml as parse_yaml
+from .yamlsafe import read_text as read_text
 
-MAX_BYTES = 1024 * 1024
-# The seed record holds about 500 values. The cap keeps a pathological file
-# (a megabyte of one-character list items) from costing seconds and hundreds
-# of megabytes in validation, and from printing a hundred thousand errors.
-MAX_VALUES = 20_000
 SUFFIXES = (".yaml", ".yml")
 _PLAIN_KEY = re.compile(r"[\w.-]+")
+# `nexus-pm new` names records from a date and a slug. Any other character in a name (a
+# quote, a space, `<`) would reach links and pages that show where the record came from.
+_NAME_ODD = re.compile(r"[^A-Za-z0-9._-]")
 PATTERN_HELP = {
     ID_PATTERN: "must look like INC-0001: INC- and 4 to 6 digits",
     SLUG_PATTERN: "must be a slug: lowercase letters, digits, '.', '_' or '-', at most 63",
     RULE_PATTERN: "must be a rule id such as dockerfile/pip-user-install",
-}
-
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _SafeLoader(_Loader):  # type: ignore[misc]
-    """Safe loader (C-accelerated when available) that rejects duplicate keys and aliases."""
-
-    values = 0
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        # The composer hands an alias back as the very node it names, so a
-        # second visit means an alias: refusing them defuses "billion laughs".
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise yaml.constructor.ConstructorError(
-                None, None, "anchors and aliases are not supported in records", node.start_mark
-            )
-        self.values += 1
-        if self.values > MAX_VALUES:
-            message = f"the record holds more than {MAX_VALUES} values; trim it"
-            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
-        try:
-            return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, OverflowError, AttributeError, LookupError) as exc:
-            # Explicit tags such as `!!int abc` or an empty `!!timestamp` fail
-            # inside PyYAML's constructors, each in its own way.
-            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-            why = "" if isinstance(exc, AttributeError | LookupError) else f": {exc}"
-            message = f"cannot read {_brief(node.value)} as {tag}{why.split(';')[0]}"
-            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        if not isinstance(node, yaml.MappingNode):  # `!!set ~` asks for a mapping of a scalar
-            raise yaml.constructor.ConstructorError(
-                None, None, f"expected a mapping, but found {node.id}", node.start_mark
-            )
-        seen: dict[tuple[str, str], int] = {}
-        for key_node, _ in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a mapping key must be a plain value", key_node.start_mark
-                )
-            if key_node.tag != "tag:yaml.org,2002:str":
-                # `1:`, `yes:` or `~:` would reach the schema as a number, bool or None.
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"key {_brief(key_node.value)} is not text; field names are words",
-                    key_node.start_mark,
-                )
-            key = (key_node.tag, key_node.value)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"duplicate key {key_node.value!r} (first defined on line {seen[key]})",
-                    key_node.start_mark,
-                )
-            seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
-
-
-def _brief(value: object, limit: int = 40) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 4] + "...'"
-
-
-# Dates stay strings until the schema reads them, so that a bad date is reported
-# against its field, with the schema's message, instead of failing inside YAML.
-_SafeLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
 
 
@@ -115,93 +45,15 @@ class Record:
     text: str
 
 
-def read_text(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = None) -> str:
-    """Read a record's text, refusing links out of `root`, oversize files and bad encodings."""
-    shown = display_path(path)
-    if path.is_symlink() and root is not None:
-        target = path.resolve()
-        if not target.is_relative_to(root.resolve()):
-            raise _fail(shown, 1, "file", f"is a symlink to a file outside {display_path(root)}/")
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            # Opening a FIFO blocks, and /dev/zero never ends.
-            raise _fail(shown, 1, "file", "is not a regular file")
-        if info.st_size > max_bytes:
-            size = f"is {info.st_size} bytes, over the {max_bytes}-byte size cap"
-            raise _fail(shown, 1, "file", size)
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)  # it may have grown since stat
-        if len(data) > max_bytes:
-            raise _fail(shown, 1, "file", f"is over the {max_bytes}-byte size cap")
-    except OSError as exc:
-        raise _fail(shown, 1, "file", f"cannot be read: {exc.strerror or exc}") from None
-    if b"\0" in data:
-        line = data[: data.index(b"\0")].count(b"\n") + 1
-        raise _fail(shown, line, "file", "contains a NUL byte; records must be text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise _fail(
-            shown, line, "file", f"is not valid UTF-8 (byte 0x{data[exc.start]:02x})"
-        ) from None
-    return text.replace("\r\n", "\n")
-
-
-def parse_yaml(text: str, shown: str) -> Any:
-    """Parse one YAML document; errors carry the line they happened on."""
-    try:
-        return yaml.load(text, Loader=_SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        line, message = _describe(exc, text)
-        raise _fail(shown, line, "yaml", message) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        raise _fail(shown, line, "yaml", f"character U+{exc.character:04X}: {exc.reason}") from None
-    except yaml.YAMLError as exc:
-        raise _fail(shown, 1, "yaml", str(exc).splitlines()[0]) from None
-    except RecursionError:
-        raise _fail(shown, 1, "yaml", "nesting is too deep") from None
-
-
-def _describe(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
-    mark = exc.problem_mark or exc.context_mark
-    line = mark.line + 1 if mark else 1
-    problem = exc.problem or "invalid YAML"
-    if "could not determine a constructor" in problem:
-        tag = problem.split("tag ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
-        return line, f"tag {tag} is not allowed; records hold plain data only"
-    if "aliases are not supported" in problem:
-        return _first_alias_line(text) or line, problem
-    if mark is not None and text[mark.index : mark.index + 1] == "\t":
-        return line, "a tab character cannot be used for indentation; use spaces"
-    if exc.context and exc.context.startswith("expected"):
-        return line, f"{exc.context}, {problem}; keep one incident per file"
-    if problem.startswith("mapping values are not allowed"):
-        return line, f"{problem}; check the indentation, or quote a value that holds ': '"
-    if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
-        # Unclosed brackets and quotes fail far below where they were opened.
-        return line, f"{problem} ({exc.context} that starts on line {exc.context_mark.line + 1})"
-    return line, problem
-
-
-def _first_alias_line(text: str) -> int | None:
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
-            return int(event.start_mark.line) + 1
-    return None
-
-
 def parse_incident(text: str, path: Path | str) -> Incident:
     """Validate one record's text against the schema."""
     shown = display_path(path)
     data = parse_yaml(text, shown)
     if data is None:
-        raise _fail(shown, 1, "record", "file is empty; expected a mapping of incident fields")
+        raise fail(shown, 1, "record", "file is empty; expected a mapping of incident fields")
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a {type(data).__name__} value"
-        raise _fail(shown, 1, "record", f"expected a mapping of incident fields, got {kind}")
+        raise fail(shown, 1, "record", f"expected a mapping of incident fields, got {kind}")
     try:
         return Incident.model_validate(data)
     except ValidationError as exc:
@@ -210,23 +62,60 @@ def parse_incident(text: str, path: Path | str) -> Incident:
 
 def load_file(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = None) -> Record:
     """Read and validate one file."""
-    text = read_text(path, max_bytes=max_bytes, root=root)
-    return Record(path=path, incident=parse_incident(text, path), text=text)
+    problems = name_problems(path)
+    try:
+        text = read_text(path, max_bytes=max_bytes, root=root)
+        incident = parse_incident(text, path)
+    except NexusError as exc:
+        raise NexusError([*problems, *exc.problems]) from None
+    if problems:
+        raise NexusError(problems)
+    return Record(path=path, incident=incident, text=text)
 
 
-def collect(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
-    """Record files under `paths`, and the other files that were passed over."""
+def name_problems(path: Path) -> list[Problem]:
+    """A record's file name must be one `nexus-pm new` could have made."""
+    odd = "".join(sorted(set(_NAME_ODD.findall(path.name))))
+    if not odd:
+        return []
+    message = f"name may hold only letters, digits, '.', '_' and '-', not {odd!r}"
+    return [Problem(display_path(path), 1, "file", message)]
+
+
+def collect(
+    paths: Sequence[Path], problems: list[Problem] | None = None
+) -> tuple[list[Path], list[Path]]:
+    """Record files under `paths`, and the other files that were passed over.
+
+    A folder that cannot be listed adds a problem to `problems`, when given.
+    """
     files: list[Path] = []
     skipped: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.iterdir()):
-                if not child.is_file() and not child.is_symlink():
-                    continue
-                (files if child.suffix in SUFFIXES else skipped).append(child)
-        else:
+        if not _safely(path.is_dir):
             files.append(path)
+            continue
+        try:
+            children = sorted(path.iterdir())
+        except OSError as exc:
+            why = f"cannot be read: {exc.strerror or exc}"
+            if problems is not None:
+                problems.append(Problem(display_path(path), 1, "folder", why))
+            continue
+        for child in children:
+            # A symlink that goes nowhere (a loop, a name too long) is kept, for read_text
+            # to report it.
+            if _safely(child.is_file) or child.is_symlink():
+                (files if child.suffix in SUFFIXES else skipped).append(child)
     return files, skipped
+
+
+def _safely(test: Callable[[], bool]) -> bool:
+    # Path.is_dir() and is_file() say False for a missing path, but raise for a name too long.
+    try:
+        return test()
+    except OSError:
+        return False
 
 
 def load_records(paths: Sequence[Path], *, max_bytes: int = MAX_BYTES) -> list[Record]:
@@ -246,12 +135,11 @@ def _load_records(paths: Sequence[Path], max_bytes: int) -> list[Record]:
     problems: list[Problem] = []
     records: list[Record] = []
     for root in paths:
-        files, _ = collect([root])
+        files, _ = collect([root], problems)
+        folder = root if _safely(root.is_dir) else None
         for path in files:
             try:
-                records.append(
-                    load_file(path, max_bytes=max_bytes, root=root if root.is_dir() else None)
-                )
+                records.append(load_file(path, max_bytes=max_bytes, root=folder))
             except NexusError as exc:
                 problems.extend(exc.problems)
     problems.extend(cross_record_problems(records))
@@ -291,10 +179,6 @@ def _at(record: Record, loc: tuple[str | int, ...], message: str) -> Problem:
     return Problem(shown, locate(record.text, loc), _field(loc), message)
 
 
-def _fail(shown: str, line: int, field: str, message: str) -> NexusError:
-    return NexusError([Problem(shown, line, field, message)])
-
-
 def _field(loc: Sequence[str | int]) -> str:
     return ".".join(str(part) for part in loc) or "record"
 
@@ -307,7 +191,7 @@ def _problems(exc: ValidationError, text: str, shown: str) -> list[Problem]:
         if error["type"] == "extra_forbidden" and not _PLAIN_KEY.fullmatch(str(loc[-1])):
             # A key with spaces or line breaks would break the `path:line: field:` shape.
             line = locate(text, loc)
-            message = f"unknown field {_brief(loc[-1])}" + _suggest(loc)
+            message = f"unknown field {brief(loc[-1])}" + _suggest(loc)
             problems.append(Problem(shown, line, _field(loc[:-1]), message))
             continue
         if error["type"] == "extra_forbidden":
@@ -372,7 +256,7 @@ def _unwrap(annotation: Any) -> Any:
 def _compose(text: str) -> yaml.Node | None:
     # Kept for the next call: one file with thousands of errors is located
     # against one parse, not one parse per error.
-    return yaml.compose(text, Loader=_Loader)
+    return yaml.compose(text, Loader=FastSafeLoader)
 
 
 def locate(text: str, loc: Sequence[str | int]) -> int:

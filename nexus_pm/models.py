@@ -22,8 +22,19 @@ ID_PATTERN = r"^INC-[0-9]{4,6}$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,62}$"
 RULE_PATTERN = r"^[a-z0-9-]+/[a-z0-9-]+$"
 
+# A service's or tag's page is services/<slug>.md or tags/<slug>.md, beside the overview
+# of them all at index.md, which a slug of that name would silently replace.
+RESERVED_SLUGS = frozenset({"index"})
+
+
+def _not_reserved(value: str) -> str:
+    if value in RESERVED_SLUGS:
+        raise ValueError("is a reserved name: services/index.md and tags/index.md are overviews")
+    return value
+
+
 IncidentId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), AfterValidator(_not_reserved)]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
 Minutes = Annotated[float, Field(ge=0, le=525600)]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote
 
+import yaml
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -16,12 +17,14 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import YAML_RE, get_data
 from mkdocs.utils.templates import TemplateContext
 
 from .errors import NexusError
 from .loader import MAX_BYTES, Record, load_records
 from .reference import reference_page
 from .render import Renderer, page_uri
+from .yamlsafe import FastSafeLoader
 
 log = logging.getLogger("mkdocs.plugins.nexus-pm")
 
@@ -42,7 +45,6 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
 
     def __init__(self) -> None:
         self.records: list[Record] = []
-        self._edit_paths: dict[str, str] = {}
         self._incident_pages: set[str] = set()
         self._preloaded = False
 
@@ -69,29 +71,22 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         self._preloaded = False
         pages = Renderer(templates).site(self.records)
         pages["reference/schema.md"] = reference_page()
-        self._edit_paths = {}
         self._incident_pages = {page_uri(r.incident) for r in self.records}
-        for record in self.records:
-            edit_path = _edit_path(record.path, config)
-            if edit_path:
-                self._edit_paths[page_uri(record.incident)] = edit_path
+        edit_uris = {page_uri(r.incident): _edit_uri(r.path, config) for r in self.records}
         for uri, content in pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"nexus-pm: generated page {uri} clashes with a file in docs/")
-            files.append(File.generated(config, uri, content=content))
+            _check_front_matter(uri, content)
+            file = File.generated(config, uri, content=content)
+            # MkDocs joins this to repo_url and edit_uri (or edit_uri_template) itself, as it
+            # does for docs/ pages; None, the default for generated files, means no edit link.
+            file.edit_uri = edit_uris.get(uri)
+            files.append(file)
         log.debug("nexus-pm: %d incidents, %d generated pages", len(self.records), len(pages))
         # The pages are made; records kept through the rest of the build would only give
         # the garbage collector their many small objects to rescan (about 1 s at N=1,000).
         self.records = []
         return files
-
-    def on_page_markdown(
-        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str:
-        edit_path = self._edit_paths.get(page.file.src_uri)
-        if edit_path is not None and config.repo_url and config.edit_uri:
-            page.edit_url = _join(config.repo_url, config.edit_uri, edit_path)
-        return markdown
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -112,17 +107,34 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         return server
 
 
-def _edit_path(path: Path, config: MkDocsConfig) -> str | None:
-    """The record's path relative to `docs_dir`, which is what `edit_uri` points into."""
+def _check_front_matter(uri: str, content: str) -> None:
+    """Refuse a page whose front matter MkDocs would not read, rather than let it through."""
+    if not content.lstrip().startswith("---"):
+        return
+    # MkDocs' own reader: on any failure it keeps the front matter in the page, where
+    # it is rendered as Markdown, attribute lists and all, with no warning.
+    _, meta = get_data(content)
+    if meta:
+        return
+    match = YAML_RE.match(content)
+    why = "it must open the page and close with a line of ---"
+    if match is not None:
+        try:
+            yaml.load(match.group(1), Loader=FastSafeLoader)
+            why = "it is not a mapping"
+        except yaml.YAMLError as exc:
+            why = " ".join(str(exc).split())
+    raise PluginError(f"nexus-pm: generated page {uri} has front matter MkDocs cannot read: {why}")
+
+
+def _edit_uri(path: Path, config: MkDocsConfig) -> str | None:
+    """The record's path relative to `docs_dir`, which is what `edit_uri` points into, as a URL."""
     root = Path(config.config_file_path).parent.resolve()
     try:
         source = path.resolve().relative_to(root)
         up = len(Path(config.docs_dir).resolve().relative_to(root).parts)
     except ValueError:
         return None
-    return "../" * up + source.as_posix()
-
-
-def _join(repo_url: str, edit_uri: str, path: str) -> str:
-    base = repo_url.rstrip("/") + "/" + edit_uri.lstrip("/")
-    return urljoin(base if base.endswith("/") else base + "/", path)
+    # Material writes the edit link into href="..." unescaped: every segment is quoted, so a
+    # quote, space or `<` in a folder or file name stays inside the URL.
+    return "/".join([".."] * up + [quote(part, safe="") for part in source.parts])

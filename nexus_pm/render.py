@@ -20,26 +20,43 @@ from .checks.registry import META_RULES
 from .errors import display_path
 from .loader import Record
 from .models import SEVERITY_MEANING, Incident, Severity
+from .yamlsafe import UNCARRIED
 
 # Characters that Markdown, its extensions (attr_list, emoji, tables, arithmatex)
 # or HTML could read as syntax anywhere in a line. Writing them as numeric
 # character references makes them plain text whatever extension sees them.
 _SPECIAL = "\\`*_{}[]()#!|<>&:~^$"
 _ESCAPES = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
-# These only mean something at the start of a line: lists, rules, setext headings.
-_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
+# These only mean something at the start of a line: lists, rules, setext headings, tabs
+# (===) and collapsible blocks (???).
+_LINE_START = re.compile(r"^([-+=?]|\d+(?=[.)]))")
+# What str.splitlines() breaks lines on, as Jinja's `indent` filter does (and Markdown, for
+# a lone CR). Each becomes \n before escaping, so every line is escaped where it starts.
+_BREAK = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-_LANGUAGE = re.compile(r"^[a-z0-9+#-]{1,30}$")
+# The languages a record may ask to highlight: those whose Pygments lexers stay linear on
+# pathological input (tests/test_render.py times each on 100 KB of it). Many others do
+# not: `c#` takes minutes on 20,000 characters of `a\n`, and `yaml`, `console`, `ini`,
+# `javascript`, `java`, `go`, `html` and `xml` each have an input as bad. They show as text.
+LANGUAGES = frozenset(
+    {
+        *("text", "bash", "sh", "shell", "zsh", "python", "py", "python3", "pycon", "pytb"),
+        *("json", "toml", "dockerfile", "docker", "diff", "sql", "rust"),
+    }
+)
+# YAML reads none of UNCARRIED raw, and reads NEL, LS and PS as line breaks; JSON's \u
+# escapes carry them all through the front matter as they are.
+_NOT_RAW_IN_YAML = re.compile(f"[\x85\u2028\u2029]|{UNCARRIED.pattern}")
 
 
 def escape(value: object) -> str:
     """Plain text, safe in a Markdown paragraph, list item, heading or table cell."""
-    return _unindent(str(value).translate(_ESCAPES))
+    return _unindent(_lines(value).translate(_ESCAPES))
 
 
 def inline(value: object) -> str:
     """Like `escape`, but `backtick spans` become code, as authors expect."""
-    text = str(value)
+    text = _lines(value)
     parts: list[str] = []
     pos = 0
     for match in _CODE_SPAN.finditer(text):
@@ -51,6 +68,10 @@ def inline(value: object) -> str:
         pos = match.end()
     parts.append(text[pos:].translate(_ESCAPES))
     return _unindent("".join(parts))
+
+
+def _lines(value: object) -> str:
+    return _BREAK.sub("\n", str(value))
 
 
 def _unindent(text: str) -> str:
@@ -75,12 +96,16 @@ def cell(value: object) -> str:
 
 def fence(code: str, language: str = "text", title: str | None = None) -> str:
     """A fenced code block whose fence no line of `code` can close."""
+    code = _lines(code)
     longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
     ticks = "`" * max(3, longest + 1)
-    lang = language if _LANGUAGE.match(language) else "text"
+    lang = language.strip().lower()
+    if lang not in LANGUAGES:
+        lang = "text"
     head = f"{ticks}{lang}"
     if title:
-        head += f' title="{html.escape(title, quote=True)}"'
+        one_line = " ".join(_lines(title).split("\n"))  # a break would end the opening line
+        head += f' title="{html.escape(one_line, quote=True)}"'
     return f"{head}\n{code.rstrip(chr(10))}\n{ticks}"
 
 
@@ -89,7 +114,8 @@ def to_json(value: object) -> str:
     # Non-ASCII stays as it is: YAML reads JSON's surrogate-pair escapes of an
     # emoji as two lone surrogates, fails, and MkDocs then renders the whole
     # front matter as Markdown, links and all.
-    return json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=False)
+    return _NOT_RAW_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def slug(value: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
 
 from nexus_pm.errors import NexusError
 from nexus_pm.loader import MAX_BYTES, Record, load_file, parse_incident
@@ -67,10 +68,19 @@ def assert_well_formed(exc: NexusError) -> None:
         assert problem.line >= 1
 
 
+# Line breaks other than \n, which Jinja's `indent` or Markdown would split on after escaping.
+OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def check_render(incident: Incident, text: str) -> None:
     record = Record(path=Path("incidents/fuzz.yaml"), incident=incident, text=text)
     pages = RENDERER.site([record])
     assert f"incidents/{incident.id.lower()}.md" in pages
+    for uri, page in pages.items():
+        assert not OTHER_BREAKS.search(page), uri
+        if page.startswith("---"):
+            # MkDocs renders front matter its YAML reader refuses as Markdown.
+            assert get_data(page)[1], f"{uri}: front matter MkDocs cannot read"
 
 
 def dump(data: Any) -> str:
@@ -141,6 +151,7 @@ def parent_and_key(data: Any, path: tuple[Any, ...]) -> tuple[Any, Any]:
 
 
 MARKUP = ["<", ">", "&", "|", "`", "{{", "{%", "<!--", "\n", "\t", "\u202e", "#", "<script>"]
+MARKUP += ["\r", "\x85", "\u2028", "\u2029", "\x80", "\ufffe", "??? ", "    ", "===", "---"]
 strange_text = st.lists(
     st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=8)
     | st.sampled_from(MARKUP),

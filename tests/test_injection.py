@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,6 +29,8 @@ PAYLOAD = (
     "{{ 6*111111 }} {% if true %}JINJA{% endif %} {# note #} <!-- comment "
     "| pipe | cell | ``` fence ``` ~~~ &amp; &lt;b&gt; "
     "🚀 שלום עולם مرحبا \u202eRTL"
+    # Every other kind of line break, each before a line Markdown would read as a block.
+    '\r??? note "details"\u2028    indented code\x85=== "Tab"\u2029| x | y |\r\n---'
 )
 # Multi-line fields also get lines that Markdown reads as structure.
 MULTILINE = PAYLOAD + "\n| a | b |\n| --- | --- |\n```\ncode\n```\n# heading\n    indented\n-->"
@@ -156,9 +159,9 @@ def assert_inert(page: Page, where: str) -> None:
         assert "alert(" not in body and "111111" not in body, f"{where}: script {body[:80]!r}"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("hostile")
+def make_project(project: Path) -> Path:
+    """A copy of the site's sources with only the seed record in `incidents/`."""
+    project.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = ROOT / part
         if part == "incidents" or not source.exists():
@@ -169,17 +172,27 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             shutil.copy2(source, project / part)
     (project / "incidents").mkdir()
     shutil.copy2(SEED, project / "incidents" / SEED.name)
-    data, _ = hostile_record()
-    (project / "incidents" / "hostile.yaml").write_text(
-        yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8"
-    )
-    result = subprocess.run(
+    return project
+
+
+def build(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-m", "nexus_pm", "build", "--site-dir", "site"],
         cwd=project,
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = make_project(tmp_path_factory.mktemp("hostile"))
+    data, _ = hostile_record()
+    (project / "incidents" / "hostile.yaml").write_text(
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    result = build(project)
     assert result.returncode == 0, result.stderr
     return project / "site"
 
@@ -246,6 +259,20 @@ def test_payload_shows_as_text_on_the_page(site: Path) -> None:
     assert text.count("<script>alert('xss')</script>") >= len(filled) // 2
 
 
+def test_line_breaks_in_text_start_no_markdown_blocks(site: Path) -> None:
+    # The payload's CR, NEL, LS and PS each come before a line that Markdown would read
+    # as a block: a collapsible, a code block, tabs, a table row, a rule or heading. The
+    # hostile record has the seed's structure, so its page has the seed's blocks.
+    blocks = {"details", "summary", "pre", "h1", "h2", "table", "tr", "td", "hr", "div"}
+
+    def shape(page: Page) -> dict[str, int]:
+        return dict(Counter(tag for tag, _ in page.tags if tag in blocks))
+
+    hostile = Page.parse((site / HOSTILE_PAGE).read_text(encoding="utf-8"))
+    normal = Page.parse((site / SEED_PAGE).read_text(encoding="utf-8"))
+    assert shape(hostile) == shape(normal)
+
+
 def test_title_element_holds_the_title_as_text(site: Path) -> None:
     page = Page.parse((site / HOSTILE_PAGE).read_text(encoding="utf-8"))
     title = " ".join("".join(page.title).split())
@@ -289,3 +316,64 @@ def test_search_index_entries_are_inert_and_readable(site: Path) -> None:
             seen += " " + page.visible()
     for piece in VISIBLE:
         assert piece in " ".join(seen.split()), piece
+
+
+TITLE_LINE = 'title: {{ (i.id ~ ": " ~ i.title) | e | tojson }}'
+
+
+@pytest.mark.parametrize(
+    ("slip", "why"),
+    [
+        # The title unquoted: `title: INC-0001: Voice service down: ...` is no YAML.
+        ((TITLE_LINE, 'title: {{ i.id ~ ": " ~ i.title }}'), "mapping values are not allowed"),
+        # A line before the front matter: MkDocs no longer sees it as front matter.
+        (("is written as it is. #}\n---", "is written as it is. #}\n\n---"), "it must open"),
+    ],
+    ids=["unparsable", "not-at-the-top"],
+)
+def test_front_matter_mkdocs_cannot_read_fails_the_build(
+    slip: tuple[str, str], why: str, tmp_path: Path
+) -> None:
+    # MkDocs would render such front matter as Markdown, silently: attribute lists
+    # in it become live attributes. The plugin names the page and stops instead.
+    project = make_project(tmp_path / "project")
+    template = project / "templates" / "incident.md.j2"
+    text = template.read_text(encoding="utf-8")
+    assert text.count(slip[0]) == 1
+    template.write_text(text.replace(*slip), encoding="utf-8")
+    result = build(project)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (
+        "generated page incidents/inc-0001.md has front matter MkDocs cannot read: " + why
+    ) in result.stderr
+    assert not (project / "site").exists()
+
+
+HOSTILE_NAME = 'x" autofocus onfocus="alert(1)" y=".yaml'
+
+
+def test_edit_link_keeps_the_record_path_inside_its_href(tmp_path: Path) -> None:
+    # The loader refuses such a name in incidents/, but a safely named symlink may point
+    # into a subfolder whose names are not safe, and the edit link names the real file.
+    project = make_project(tmp_path / "project")
+    archive = project / "incidents" / 'old" onmouseover="alert(2)'
+    archive.mkdir()
+    text = SEED.read_text(encoding="utf-8").replace("id: INC-0001", "id: INC-0002")
+    (archive / HOSTILE_NAME).write_text(text, encoding="utf-8")
+    (project / "incidents" / "linked.yaml").symlink_to(Path(archive.name) / HOSTILE_NAME)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    html = (project / "site" / "incidents" / "inc-0002" / "index.html").read_text("utf-8")
+    page = Page.parse(html)
+    assert_inert(page, "linked record")
+    assert not [tag for tag, attrs in page.tags if {"autofocus", "onfocus"} & set(attrs)]
+    [edit] = [attrs["href"] for tag, attrs in page.tags if attrs.get("rel") == "edit"]
+    assert edit is not None and edit.startswith("http")
+    assert edit.endswith(
+        "/incidents/old%22%20onmouseover%3D%22alert%282%29/"
+        "x%22%20autofocus%20onfocus%3D%22alert%281%29%22%20y%3D%22.yaml"
+    )
+    seed = Page.parse((project / "site" / SEED_PAGE).read_text("utf-8"))
+    [seed_edit] = [attrs["href"] for tag, attrs in seed.tags if attrs.get("rel") == "edit"]
+    assert seed_edit is not None and seed_edit.endswith(f"/incidents/{SEED.name}")

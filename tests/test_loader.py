@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 from typing import Any
 
@@ -80,3 +82,137 @@ def test_unknown_key_suggests_the_closest_field() -> None:
         parse_incident(text, "x.yaml")
     [problem] = info.value.problems
     assert (problem.field, problem.message) == ("impcat", "unknown field; did you mean 'impact'?")
+
+
+@pytest.mark.parametrize("escape", ["\\x80", "\\x9f", "\\x7f", "\\ufffe", "\\uffff", "\\e", "\\0"])
+def test_an_escape_for_a_character_yaml_cannot_carry_is_refused(escape: str) -> None:
+    # The reader refuses these characters raw, but an escape in a double-quoted value
+    # still makes one; MkDocs' YAML would then refuse the front matter built from it.
+    code = ord(yaml.safe_load(f'"{escape}"'))
+    text = SEED.read_text(encoding="utf-8").replace('title: "Voice', f'title: "{escape} Voice')
+    with pytest.raises(NexusError) as info:
+        parse_incident(text, "x.yaml")
+    [problem] = info.value.problems
+    assert (problem.line, problem.field) == (3, "yaml")
+    assert problem.message.startswith(f"character U+{code:04X} (written as an escape): ")
+
+
+@pytest.mark.parametrize("escape", ["\\t", "\\u00e9", "\\xa0", "\\U0001F680", "\\ufffd"])
+def test_escapes_for_characters_yaml_carries_are_accepted(escape: str) -> None:
+    text = SEED.read_text(encoding="utf-8").replace('title: "Voice', f'title: "Voice{escape}')
+    assert parse_incident(text, "x.yaml").title.startswith("Voice" + yaml.safe_load(f'"{escape}"'))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        'x" autofocus onfocus="alert(1)" y=".yaml',
+        "a b.yaml",
+        "<img src=x>.yaml",
+        "caf\u00e9.yaml",
+        "a\u202eb.yaml",
+        "a\nb.yaml",
+    ],
+)
+def test_a_record_file_name_holds_only_safe_characters(name: str, tmp_path: Path) -> None:
+    # The name reaches the page's edit link and its source line; `nexus-pm new` never
+    # makes such a name, so a pull request that adds one is refused.
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    (folder / name).write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(NexusError) as info:
+        load_records([folder])
+    [problem] = info.value.problems
+    assert (problem.line, problem.field) == (1, "file")
+    assert problem.message.startswith("name may hold only letters, digits, '.', '_' and '-', not ")
+    assert len(str(problem).splitlines()) == 1
+
+
+def test_names_like_those_nexus_pm_new_makes_are_accepted(tmp_path: Path) -> None:
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    (folder / "2025-11-09-voice_service.v2.yml").write_text(SEED.read_text(encoding="utf-8"))
+    assert [r.incident.id for r in load_records([folder])] == ["INC-0001"]
+
+
+def test_symlink_loops_are_one_problem_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_invoke: CliInvoke
+) -> None:
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    (folder / "x.yaml").symlink_to("y.yaml")
+    (folder / "y.yaml").symlink_to("x.yaml")
+    (folder / "self.yaml").symlink_to("self.yaml")
+    monkeypatch.chdir(tmp_path)
+    result = cli_invoke("validate", "incidents", exit_code=1)
+    assert result.stderr.splitlines() == [
+        "incidents/self.yaml:1: file: is a symlink loop",
+        "incidents/x.yaml:1: file: is a symlink loop",
+        "incidents/y.yaml:1: file: is a symlink loop",
+        "3 problems in 3 files",
+    ]
+    result = cli_invoke("validate", "incidents/self.yaml", exit_code=1)
+    assert result.stderr.splitlines()[0] == "incidents/self.yaml:1: file: is a symlink loop"
+
+
+def test_a_path_component_too_long_for_the_system_is_one_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_invoke: CliInvoke
+) -> None:
+    # No file can have such a name, but a symlink in a pull request can point at one.
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    (folder / "long.yaml").symlink_to("a" * 300 + ".yaml")
+    (folder / "sub").mkdir()
+    (folder / "deep.yaml").symlink_to(Path("sub", "b" * 300, "x.yaml"))
+    monkeypatch.chdir(tmp_path)
+    result = cli_invoke("validate", "incidents", exit_code=1)
+    assert result.stderr.splitlines() == [
+        "incidents/deep.yaml:1: file: cannot be read: File name too long",
+        "incidents/long.yaml:1: file: cannot be read: File name too long",
+        "2 problems in 2 files",
+    ]
+    with pytest.raises(NexusError) as info:
+        load_records([folder / ("c" * 300), folder / "sub" / ("e" * 300 + ".yaml")])
+    assert [p.message for p in info.value.problems] == ["cannot be read: File name too long"] * 2
+
+
+def test_a_folder_that_cannot_be_listed_is_one_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_invoke: CliInvoke
+) -> None:
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    (folder / "seed.yaml").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    folder.chmod(0)
+    try:
+        if os.access(folder, os.R_OK):
+            # Root reads it anyway (as in CI): refuse the listing as the system would.
+            listdir = os.listdir
+
+            def refuse(path: object = ".") -> list[str]:
+                if Path(os.fspath(path)).absolute() == folder:
+                    raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+                return listdir(path)
+
+            monkeypatch.setattr(os, "listdir", refuse)
+        monkeypatch.chdir(tmp_path)
+        result = cli_invoke("validate", "incidents", exit_code=1)
+        assert result.stderr.splitlines() == [
+            "incidents:1: folder: cannot be read: Permission denied",
+            "1 problem in 1 file",
+        ]
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("field", ["services", "tags"])
+def test_index_names_no_service_or_tag(field: str) -> None:
+    # Its page would be services/index.md or tags/index.md: the overview of them all.
+    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    data[field] = ["voice-service", "index"]
+    with pytest.raises(NexusError) as info:
+        parse_incident(yaml.safe_dump(data, sort_keys=False), "x.yaml")
+    [problem] = info.value.problems
+    assert problem.field == f"{field}.1"
+    assert problem.message.startswith("is a reserved name: services/index.md and tags/index.md")
+    data[field] = ["index.v2", "indexer"]
+    assert getattr(parse_incident(yaml.safe_dump(data), "x.yaml"), field) == data[field]
