@@ -15,7 +15,7 @@ TAGS = [
     "docker", "python", "kubernetes", "permissions", "pip", "dns", "tls", "certificates",
     "memory", "oom", "cpu", "disk-full", "postgres", "redis", "kafka", "zookeeper", "nginx",
     "timeouts", "retries", "rate-limiting", "deploy", "rollback", "config", "secrets",
-    "feature-flag", "migration", "schema", "index", "cache", "cache-stampede", "queue",
+    "feature-flag", "migration", "schema", "db-index", "cache", "cache-stampede", "queue",
     "backpressure", "healthcheck", "readiness-probe", "liveness-probe", "cron", "time-zone",
     "clock-skew", "dependency", "version-pin", "supply-chain", "multi-stage-build", "ipv6",
     "load-balancer", "connection-pool", "thread-pool", "deadlock", "race-condition", "logging",
