@@ -11,7 +11,9 @@ from .errors import UsageError
 from .models import SLUG_PATTERN, Severity, Status
 
 MAX_SLUG = 60
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+# C0, DEL and C1 controls and the non-characters: records may not hold them (the loader
+# refuses what YAML cannot carry), so a value the user types is refused before it is written.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
 def slugify(title: str) -> str:

@@ -19,6 +19,9 @@ from .conftest import ROOT, SEED, CliInvoke
 EVIDENCE = "incidents/evidence/voice-service/Dockerfile.broken"
 # Clear the screen, set the window title, hide text, a C1 CSI, a bidi override, a bell.
 NASTY = "\x1b[2J\x1bc\x1b]0;pwned\x07\x1b[8m\x9b31m\u202e\x7f"
+# The loader refuses C0, C1 and DEL in records, so what a record can still carry to a
+# terminal is bidi overrides and isolates; Dockerfiles and file names carry the rest.
+RECORD_NASTY = "\u202e\u2066\u202a"
 HOSTILE_TITLE = (
     "Down ![x](https://evil.example/i.png) [click](https://evil.example) "
     '<img src=x onerror=alert(1)> <a href="https://evil.example">a</a> '
@@ -66,8 +69,8 @@ def assert_inert(text: str) -> None:
 def test_text_output_escapes_control_characters(repo: Path, cli_invoke: CliInvoke) -> None:
     # The after snippet is a Dockerfile, so it must still pass the rules: the escapes go in
     # a comment line.
-    code = f"RUN pip install --no-cache-dir -r requirements.txt\n# {NASTY}\nUSER nexus\n"
-    record = hostile_record(f"Down {NASTY}", f"Fixed {NASTY}", code, "dockerfile")
+    code = f"RUN pip install --no-cache-dir -r requirements.txt\n# {RECORD_NASTY}\nUSER nexus\n"
+    record = hostile_record(f"Down {RECORD_NASTY}", f"Fixed {RECORD_NASTY}", code, "dockerfile")
     (repo / "incidents" / SEED.name).write_text(record, encoding="utf-8")
     dockerfile = (repo / EVIDENCE).read_text(encoding="utf-8")
     (repo / EVIDENCE).write_text(
@@ -82,23 +85,37 @@ def test_text_output_escapes_control_characters(repo: Path, cli_invoke: CliInvok
     assert_inert(result.stdout)
     assert_inert(result.stderr)
     # Escaped, not dropped: the reader still sees what the file holds.
-    assert "(repeats INC-0001: Down \\x1b[2J\\x1bc\\x1b]0;pwned\\x07" in result.stdout
-    assert "    # \\x1b[2J" in result.stdout
+    assert "(repeats INC-0001: Down \\u202e\\u2066\\u202a)" in result.stdout
+    assert "    # \\u202e\\u2066" in result.stdout
     assert "unknown rule '\\x1b[2J" in result.stdout
     assert "odd\\x1b[2J" in result.stderr
 
 
 def test_json_and_sarif_leave_no_raw_control_characters(repo: Path, cli_invoke: CliInvoke) -> None:
-    record = hostile_record(f"Down {NASTY}", f"Fixed {NASTY}", f"RUN x\n# {NASTY}\n", "text")
+    record = hostile_record(
+        f"Down {RECORD_NASTY}", f"Fixed {RECORD_NASTY}", f"RUN x\n# {RECORD_NASTY}\n", "text"
+    )
     (repo / "incidents" / SEED.name).write_text(record, encoding="utf-8")
     result = cli_invoke("check", "--format", "json", EVIDENCE, exit_code=1)
     assert_inert(result.stdout)
     # The same data, written as \u escapes.
-    assert json.loads(result.stdout)["findings"][0]["incidents"][0]["title"] == f"Down {NASTY}"
+    assert (
+        json.loads(result.stdout)["findings"][0]["incidents"][0]["title"] == f"Down {RECORD_NASTY}"
+    )
     result = cli_invoke("check", "--format", "sarif", EVIDENCE, exit_code=1)
     assert_inert(result.stdout)
     message = json.loads(result.stdout)["runs"][0]["results"][0]["message"]["text"]
-    assert message.endswith(f"(repeats INC-0001: Down {NASTY})")
+    assert message.endswith(f"(repeats INC-0001: Down {RECORD_NASTY})")
+
+
+def test_a_record_holding_terminal_escapes_is_refused_without_echoing_them(
+    repo: Path, cli_invoke: CliInvoke
+) -> None:
+    record = hostile_record(f"Down {NASTY}", "Fixed", "RUN x\n", "text")
+    (repo / "incidents" / SEED.name).write_text(record, encoding="utf-8")
+    result = cli_invoke("check", EVIDENCE, exit_code=2)
+    assert_inert(result.stdout + result.stderr)
+    assert "character U+001B (written as an escape): YAML cannot carry it" in result.stderr
 
 
 class Tags(HTMLParser):

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from nexus_pm.errors import NexusError
 from nexus_pm.loader import load_records, parse_incident

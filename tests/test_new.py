@@ -21,6 +21,7 @@ from nexus_pm import claim
 from nexus_pm.loader import load_records, parse_yaml
 from nexus_pm.new import PLACEHOLDER_SUMMARY, slugify, yaml_string
 from nexus_pm.render import Renderer
+from nexus_pm.yamlsafe import UNCARRIED
 
 from .conftest import CliInvoke
 from .goldens import check_golden
@@ -230,6 +231,8 @@ def test_yaml_string_reads_back_exactly(value: str) -> None:
         value.encode("utf-8")
     except UnicodeEncodeError:
         return  # lone surrogates cannot be written to a file; `new` refuses them
+    if UNCARRIED.search(value):
+        return  # records may not hold these; `new` refuses them as control characters
     assert parse_yaml(f"key: {yaml_string(value)}\n", "x.yaml") == {"key": value}
 
 
