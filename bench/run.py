@@ -22,9 +22,9 @@ import synth  # the sibling module; `python bench/run.py` puts bench/ on sys.pat
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-from nexus_pm.loader import load_records
 from nexus_pm.reference import reference_page
 from nexus_pm.render import Renderer
+from nexus_pm.validate import load_records
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

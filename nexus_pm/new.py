@@ -16,7 +16,7 @@ import jinja2
 
 from .claim import Known, publish, scan
 from .errors import NexusError, UsageError, display_path
-from .loader import load_records, parse_incident
+from .loader import parse_incident
 from .models import ID_PATTERN, SEVERITY_MEANING, Severity, Status
 from .options import (
     parse_date,
@@ -28,6 +28,7 @@ from .options import (
     slugify,
 )
 from .render import template_environment
+from .validate import load_records
 
 TEMPLATE = "incident.yaml.j2"
 PLACEHOLDER_SUMMARY = (

@@ -21,9 +21,10 @@ from mkdocs.utils.meta import YAML_RE, get_data
 from mkdocs.utils.templates import TemplateContext
 
 from .errors import NexusError
-from .loader import MAX_BYTES, Record, load_records
+from .loader import MAX_BYTES, Record
 from .reference import reference_page
 from .render import Renderer, page_uri
+from .validate import load_records
 from .yamlsafe import FastSafeLoader
 
 log = logging.getLogger("mkdocs.plugins.nexus-pm")

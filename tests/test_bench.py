@@ -10,8 +10,8 @@ from types import ModuleType
 
 import pytest
 
-from nexus_pm.loader import load_records
 from nexus_pm.models import Severity
+from nexus_pm.validate import load_records
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from nexus_pm.checks.registry import RULES
-from nexus_pm.loader import load_records
 from nexus_pm.render import Renderer
+from nexus_pm.validate import load_records
 
 from .conftest import ROOT
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from nexus_pm.checks.links import record_check_problems
-from nexus_pm.loader import load_records
+from nexus_pm.validate import load_records
 
 from .conftest import SEED, CliInvoke
 from .goldens import CaseFile

@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 import yaml
 
-from nexus_pm.loader import load_records
 from nexus_pm.models import Incident
 from nexus_pm.render import Renderer
+from nexus_pm.validate import load_records
 
 from .conftest import ROOT
 from .fields import Slot, choices, models, slots

@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from nexus_pm.errors import NexusError
-from nexus_pm.loader import load_records, parse_incident
+from nexus_pm.loader import parse_incident
+from nexus_pm.validate import load_records
 
 from .conftest import SEED, CliInvoke
 from .goldens import CaseFile

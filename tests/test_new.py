@@ -18,9 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nexus_pm import claim
-from nexus_pm.loader import load_records, parse_yaml
+from nexus_pm.loader import parse_yaml
 from nexus_pm.new import PLACEHOLDER_SUMMARY, slugify, yaml_string
 from nexus_pm.render import Renderer
+from nexus_pm.validate import load_records
 from nexus_pm.yamlsafe import UNCARRIED
 
 from .conftest import CliInvoke

@@ -9,7 +9,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from nexus_pm.loader import load_records
+from nexus_pm.validate import load_records
 
 from .test_new import console_script, snapshot
 

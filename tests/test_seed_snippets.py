@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nexus_pm.loader import load_records
+from nexus_pm.validate import load_records
 
 from .conftest import ROOT, SEED
 from .container.snippets import snippet_matches

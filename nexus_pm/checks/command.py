@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
-from ..loader import load_records
+from ..loader import Record
 from .files import discover, load_config
 from .links import IncidentRef, SiteSettings, incident_refs, site_settings
 from .report import json_report, sarif_report, text_report
@@ -35,15 +35,16 @@ def run_check(
     paths: Sequence[Path],
     *,
     root: Path,
-    incidents: Path,
+    load: Callable[[], Sequence[Record]],
     config_file: Path,
     site_url: str | None = None,
 ) -> Run:
-    """Scan `paths` (default: `root`); raises NexusError for bad records or settings."""
+    """Scan `paths` (default: `root`) against the rules that the records `load` returns link; raises NexusError for bad settings."""
     settings = site_settings(config_file, root)
     if site_url is not None:
         settings = replace(settings, site_url=site_url or None)
-    records = load_records([incidents]) if incidents.is_dir() else []
+    # Records load after the settings are read, so a broken mkdocs.yml is reported first.
+    records = load()
     refs, guards = incident_refs(records, settings.site_url, directory_urls=settings.directory_urls)
     config = load_config(root)
     chosen = list(paths) or [root]

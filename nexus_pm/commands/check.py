@@ -37,6 +37,7 @@ def run(
     from ..checks.command import Format, render, run_check
     from ..checks.escape import plain
     from ..checks.report import summary
+    from ..validate import load_records
 
     try:
         chosen = Format(fmt)
@@ -49,7 +50,7 @@ def run(
         result = run_check(
             paths or [],
             root=Path("."),
-            incidents=incidents,
+            load=lambda: load_records([incidents]) if incidents.is_dir() else [],
             config_file=config_file,
             site_url=site_url,
         )

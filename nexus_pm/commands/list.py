@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..edge import err
 from ..listing import Filters, select, to_json, to_table
-from ..loader import load_records
+from ..validate import load_records
 from . import existing
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from ..edge import err, out
 from ..errors import display_path
-from ..loader import collect, load_records
+from ..loader import collect
+from ..validate import load_records
 from . import existing
 
 

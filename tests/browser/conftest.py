@@ -28,8 +28,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from nexus_pm.loader import load_records
 from nexus_pm.models import Incident
+from nexus_pm.validate import load_records
 
 from ..components import need
 from ..conftest import PROJECT_PARTS, ROOT
