@@ -25,6 +25,7 @@ TASKS: dict[str, list[list[str]]] = {
         ["ruff", "check", "nexus_pm", "tests", "bench"],
         ["ruff", "format", "--check", "nexus_pm", "tests", "bench"],
         ["mypy"],
+        ["lint-imports", "--no-cache"],
     ],
 }
 
