@@ -20,6 +20,11 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
 
+    @property
+    def rule(self) -> str:
+        """For a finding of `nexus-pm check`, the field is the id of the rule it breaks."""
+        return self.field
+
 
 class NexusError(Exception):
     """Raised with every problem found; the CLI prints `lines()` and exits with `exit_code`."""

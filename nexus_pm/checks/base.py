@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
+from ..errors import Problem
+
 
 class Parsed(Protocol):
     """A parsed file: rules read it, findings point into it by `path` and line."""
@@ -27,17 +29,8 @@ class ParseError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One place where a rule fails: `path:line: rule: message`."""
-
-    path: str
-    line: int
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.rule}: {self.message}"
+#: One place where a rule fails, `path:line: rule: message`: the same type as any problem.
+Finding = Problem
 
 
 #: What a rule's function yields: the line and the message; the rule adds the rest.
