@@ -18,6 +18,7 @@ import yaml
 
 from nexus_pm.models import Incident
 
+from .browser import hostile
 from .conftest import PROJECT_PARTS, ROOT, SEED
 
 # One payload for every free-text field: HTML and JS, Markdown and Jinja syntax,
@@ -377,3 +378,61 @@ def test_edit_link_keeps_the_record_path_inside_its_href(tmp_path: Path) -> None
     seed = Page.parse((project / "site" / SEED_PAGE).read_text("utf-8"))
     [seed_edit] = [attrs["href"] for tag, attrs in seed.tags if attrs.get("rel") == "edit"]
     assert seed_edit is not None and seed_edit.endswith(f"/incidents/{SEED.name}")
+
+
+@pytest.fixture(scope="module")
+def unguarded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = make_project(tmp_path_factory.mktemp("unguarded"))
+    hostile.write_records(project / "incidents")
+    result = hostile.build_unguarded(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def test_the_loader_refuses_a_u0080_title_and_a_hostile_file_name(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    hostile.write_records(project / "incidents")
+    result = build(project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:2] == [
+        f"incidents/{hostile.C1_FILE}:2: yaml: character U+0080 (written as an escape): "
+        "YAML cannot carry it; remove it",
+        f"incidents/{hostile.HOSTILE_NAME}:1: file: name may hold only letters, digits, "
+        "'.', '_' and '-', not ' \"\\'='",
+    ]
+    assert not (project / "site").exists()
+
+
+def unguarded_page(site: Path, incident_id: str) -> Page:
+    return Page.parse((site / "incidents" / incident_id.lower() / "index.html").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("incident_id", [hostile.C1_ID, hostile.NAME_ID, hostile.BREAKS_ID])
+def test_pages_stay_inert_without_the_loader_refusals(unguarded: Path, incident_id: str) -> None:
+    page = unguarded_page(unguarded, incident_id)
+    assert_inert(page, incident_id)
+    assert not [tag for tag, attrs in page.tags if {"autofocus", "onfocus", "onerror"} & set(attrs)]
+    assert not [tag for tag, _ in page.tags if tag in ("details", "summary", "blockquote")]
+
+
+def test_a_u0080_title_is_the_title_not_markdown(unguarded: Path) -> None:
+    page = unguarded_page(unguarded, hostile.C1_ID)
+    title = "".join(page.title)
+    assert title == f"{hostile.C1_ID}: {hostile.C1_TITLE} - nexus-pm postmortems"
+    assert f"{hostile.C1_ID}: {hostile.C1_TITLE}" in page.visible()
+    assert "title:" not in page.visible()  # the front matter was read, not shown
+
+
+def test_a_hostile_file_name_is_quoted_in_the_edit_link(unguarded: Path) -> None:
+    page = unguarded_page(unguarded, hostile.NAME_ID)
+    [edit] = [attrs.get("href") or "" for tag, attrs in page.tags if attrs.get("rel") == "edit"]
+    assert edit.endswith("/incidents/" + hostile.QUOTED_NAME)
+
+
+def test_line_breaks_of_every_kind_start_no_blocks(unguarded: Path) -> None:
+    page = unguarded_page(unguarded, hostile.BREAKS_ID)
+    tags = [tag for tag, _ in page.tags]
+    # One heading; four paragraphs (summary, symptom title and text, source); the symptom's
+    # code block; two tables (the facts, the observations) of a header row and a row each.
+    counts = [tags.count(tag) for tag in ("h1", "p", "pre", "table", "tr", "details")]
+    assert counts == [1, 4, 1, 2, 4, 0]

@@ -1,7 +1,8 @@
-"""One strict build of the site with a hostile record, served on loopback, and one headless Chromium."""
+"""Builds of the site with hostile records, served on loopback, and one headless Chromium."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -33,6 +34,7 @@ from nexus_pm.validate import load_records
 
 from ..components import need
 from ..conftest import PROJECT_PARTS, ROOT
+from . import hostile
 
 CHROMIUM_ENV = "CHROMIUM_PATH"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -172,23 +174,40 @@ def browser() -> Iterator[Browser]:
             launched.close()
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The repo's site plus the hostile record, built strictly by the CLI and served."""
-    project = tmp_path_factory.mktemp("browser-project")
+def _project(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    project = tmp_path_factory.mktemp(name)
     for part in PROJECT_PARTS:
         src = ROOT / part
         if src.is_dir():
             shutil.copytree(src, project / part)
         elif src.is_file():
             shutil.copy2(src, project / part)
-    shutil.copy2(HOSTILE, project / "incidents" / "2025-12-01-hostile-record.yaml")
-    root = project / "site"
+    return project
+
+
+@contextlib.contextmanager
+def _serving(root: Path) -> Iterator[str]:
+    """Serve `root` (built or not yet) on a free loopback port; yields its URL."""
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     host, port = server.server_address[:2]
-    url = f"http://{host!s}:{port}/"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
     try:
+        yield f"http://{host!s}:{port}/"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The repo's site plus the hostile record, built strictly by the CLI and served."""
+    project = _project(tmp_path_factory, "browser-project")
+    shutil.copy2(HOSTILE, project / "incidents" / "2025-12-01-hostile-record.yaml")
+    root = project / "site"
+    with _serving(root) as url:
         done = subprocess.run(
             [*_nexus_pm(), "build", "--site-dir", str(root)],
             cwd=project,
@@ -199,19 +218,23 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         )
         assert done.returncode == 0, done.stderr
         records = load_records([project / "incidents"])
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield Site(url, root, {r.incident.id: r.incident for r in records})
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
-    finally:
-        server.server_close()
+        yield Site(url, root, {r.incident.id: r.incident for r in records})
 
 
-@pytest.fixture
-def tab(browser: Browser, site: Site) -> Iterator[Tab]:
+@pytest.fixture(scope="session")
+def unguarded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The repo's site plus records the loader refuses, built with those refusals off."""
+    project = _project(tmp_path_factory, "unguarded-project")
+    hostile.write_records(project / "incidents")
+    root = project / "site"
+    with _serving(root) as url:
+        done = hostile.build_unguarded(project, root, env={**os.environ, "SITE_URL": url})
+        assert done.returncode == 0, done.stderr
+        yield Site(url, root, {})
+
+
+@contextlib.contextmanager
+def _tab(browser: Browser, site: Site) -> Iterator[Tab]:
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, color_scheme="light", locale="en-US"
     )
@@ -221,6 +244,18 @@ def tab(browser: Browser, site: Site) -> Iterator[Tab]:
         yield tab
     finally:
         context.close()
+
+
+@pytest.fixture
+def tab(browser: Browser, site: Site) -> Iterator[Tab]:
+    with _tab(browser, site) as opened:
+        yield opened
+
+
+@pytest.fixture
+def unguarded_tab(browser: Browser, unguarded_site: Site) -> Iterator[Tab]:
+    with _tab(browser, unguarded_site) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")

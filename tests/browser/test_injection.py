@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from . import hostile
 from .conftest import Site, Tab
 
 HOSTILE = "INC-9999"
@@ -139,3 +140,51 @@ def test_search_results_show_the_title_as_text(tab: Tab, site: Site, query: str)
     assert heading(tab) == f"{HOSTILE}: {site.incidents[HOSTILE].title}"
     no_injected_markup(tab)
     tab.assert_clean()
+
+
+# What the records the loader refuses would have added: handlers, a focus trap, images.
+PLANTED = "[onerror], [onfocus], [autofocus], [onmouseover], img[src^='data:']"
+
+
+def assert_nothing_ran(tab: Tab) -> None:
+    assert tab.page.evaluate("() => '__pwned' in window") is False
+    assert tab.page.locator(PLANTED).evaluate_all("els => els.map(e => e.outerHTML)") == []
+    no_injected_markup(tab)
+    tab.assert_clean()
+
+
+@pytest.mark.browser
+def test_a_title_with_u0080_runs_nothing_without_the_loader(unguarded_tab: Tab) -> None:
+    # Raw in the front matter, U+0080 made MkDocs render it as Markdown: an <img onerror>.
+    tab = unguarded_tab
+    tab.open(f"/incidents/{hostile.C1_ID.lower()}/")
+    assert heading(tab) == f"{hostile.C1_ID}: {hostile.C1_TITLE}"
+    assert tab.page.title().startswith(f"{hostile.C1_ID}: {hostile.C1_TITLE} - ")
+    assert_nothing_ran(tab)
+
+
+@pytest.mark.browser
+def test_a_hostile_file_name_stays_inside_the_edit_link(unguarded_tab: Tab) -> None:
+    tab = unguarded_tab
+    tab.open(f"/incidents/{hostile.NAME_ID.lower()}/")
+    edit = tab.page.locator("a[rel='edit']")
+    assert edit.count() == 1
+    # Focus and hover are what the planted handlers waited for.
+    edit.focus()
+    edit.hover()
+    assert_nothing_ran(tab)
+    assert (edit.get_attribute("href") or "").endswith("/incidents/" + hostile.QUOTED_NAME)
+
+
+@pytest.mark.browser
+def test_line_breaks_of_every_kind_start_no_blocks(unguarded_tab: Tab) -> None:
+    # CR, NEL, LS and PS, each before a collapsible, a code block, tabs, a row, a heading.
+    tab = unguarded_tab
+    tab.open(f"/incidents/{hostile.BREAKS_ID.lower()}/")
+    article = tab.page.locator("article")
+    assert article.locator("details, .tabbed-set, blockquote").count() == 0
+    assert article.locator("pre").count() == 1  # the error output's own code block
+    assert article.locator("h1").count() == 1
+    [table] = [t for t in article.locator("table").all() if "Observed" in t.inner_text()]
+    assert table.locator("tr").count() == 2
+    assert_nothing_ran(tab)
