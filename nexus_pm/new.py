@@ -209,14 +209,12 @@ def create(draft: Draft, directory: Path, template: jinja2.Template) -> Path:
 
 
 def load_template(templates_dir: Path) -> jinja2.Template:
-    env = template_environment(templates_dir)
+    if templates_dir.exists() and not templates_dir.is_dir():
+        raise UsageError("--templates-dir", f"{display_path(templates_dir)} is not a folder")
     # The output is YAML: every value is quoted by `q`.
+    env = template_environment(templates_dir)
     env.filters["q"] = yaml_string
-    try:
-        return env.get_template(TEMPLATE)
-    except jinja2.TemplateNotFound:
-        where = display_path(templates_dir / TEMPLATE)
-        raise UsageError("--templates-dir", f"{where} does not exist") from None
+    return env.get_template(TEMPLATE)
 
 
 def render(template: jinja2.Template, draft: Draft, incident_id: str) -> str:

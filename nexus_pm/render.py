@@ -1,4 +1,4 @@
-"""Render records into Markdown pages through the Jinja2 templates in `templates/`."""
+"""Render records into Markdown pages through the Jinja2 templates in `nexus_pm/templates/`."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import json
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from .checks.links import rule_entries
 from .checks.registry import META_RULES
@@ -122,13 +124,34 @@ def slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x"
 
 
-def template_environment(templates_dir: Path) -> jinja2.Environment:
-    """Strict Jinja2 over `templates_dir`, for output that is Markdown or YAML, not HTML."""
+def package_template(name: str) -> tuple[str, str, Callable[[], bool]] | None:
+    """A template shipped in `nexus_pm/templates/`, read through importlib.resources."""
+    resource = resources.files("nexus_pm").joinpath("templates", *split_template_path(name))
+    if not resource.is_file():
+        return None
+    # The package does not change while the process runs.
+    return resource.read_text(encoding="utf-8"), str(resource), lambda: True
+
+
+def template_loader(overrides: Path | None) -> jinja2.BaseLoader:
+    """The packaged templates, each replaced by a file of the same name in `overrides`."""
+    package = jinja2.FunctionLoader(package_template)
+    if overrides is None:
+        return package
+    # A missing folder overrides nothing: FileSystemLoader simply finds no file in it.
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(overrides)), package])
+
+
+def template_environment(
+    overrides: Path | None, finalize: Callable[[Any], Any] | None = None
+) -> jinja2.Environment:
+    """Strict Jinja2 over the templates, for output that is Markdown or YAML, not HTML."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=template_loader(overrides),
         undefined=jinja2.StrictUndefined,
         # Neither output is HTML: each template escapes values with its own filters.
         autoescape=False,
+        finalize=finalize,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -164,7 +187,7 @@ def page_uri(incident: Incident) -> str:
 class Renderer:
     """Holds the template environment and turns records into pages."""
 
-    def __init__(self, templates_dir: Path) -> None:
+    def __init__(self, templates_dir: Path | None = None) -> None:
         self.env = template_environment(templates_dir)
         self.env.filters.update(
             t=inline, one=one, text=escape, cell=cell, fence=fence, slug=slug, tojson=to_json

@@ -152,7 +152,7 @@ BAD = [
     ("summary-empty", ["--summary", "   "]),
     ("author-newline", ["--author", "a\nb"]),
     ("incidents-dir-file", ["--incidents-dir", "mkdocs.yml"]),
-    ("templates-dir", ["--templates-dir", "docs"]),
+    ("templates-dir", ["--templates-dir", "mkdocs.yml"]),
 ]
 
 
