@@ -17,7 +17,8 @@ import yaml
 from mkdocs.config import load_config
 
 from nexus_pm.loader import load_records
-from nexus_pm.render import LANGUAGES, Renderer, cell, escape, fence, inline, one, to_json
+from nexus_pm.markdown import LANGUAGES, cell, escape, fence, inline, one, to_json
+from nexus_pm.render import Renderer
 
 from .conftest import ROOT, SEED
 from .goldens import check_tree

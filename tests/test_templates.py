@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from nexus_pm.loader import load_records
+from nexus_pm.markdown import url
 from nexus_pm.render import Renderer, package_template
 
 from .conftest import ROOT, SEED
@@ -35,3 +38,17 @@ def test_an_override_replaces_only_its_own_file(tmp_path: Path) -> None:
     assert ours.pop("incidents/index.md") == "# Overridden\n"
     packaged.pop("incidents/index.md")
     assert ours == packaged
+
+
+def test_output_without_a_filter_is_escaped() -> None:
+    source = "{{ v }}|{{ v | one }}|{{ n }}|{{ n | number }}"
+    page = Renderer().env.from_string(source).render(v="*a* <b>", n=1.5)
+    # Each value is escaped as if it began a line, where `1.` would start a list.
+    assert page == "&#42;a&#42; &#60;b&#62;|&#42;a&#42; &#60;b&#62;|&#49;.5|1.5"
+
+
+def test_a_url_that_could_leave_its_link_is_refused() -> None:
+    assert url("https://example.com/a?b=c") == "https://example.com/a?b=c"
+    for bad in ("javascript:alert(1)", "https://x/>[a](b)", "https://x/ y"):
+        with pytest.raises(ValueError, match="not a URL"):
+            url(bad)

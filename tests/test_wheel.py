@@ -14,8 +14,6 @@ import pytest
 
 from .conftest import ROOT
 
-pytest.importorskip("build")
-
 
 def run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
