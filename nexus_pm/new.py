@@ -17,6 +17,7 @@ import jinja2
 from .claim import Known, publish, scan
 from .errors import NexusError, UsageError, display_path
 from .loader import parse_incident
+from .markdown import Safe, join
 from .models import ID_PATTERN, SEVERITY_MEANING, Severity, Status
 from .options import (
     parse_date,
@@ -210,30 +211,34 @@ def create(draft: Draft, directory: Path, template: jinja2.Template) -> Path:
 
 
 def load_template(templates_dir: Path) -> jinja2.Template:
-    env = template_environment(templates_dir)
-    # The output is YAML: every value is quoted by `q`.
-    env.filters["q"] = yaml_string
-    try:
-        return env.get_template(TEMPLATE)
-    except jinja2.TemplateNotFound:
-        where = display_path(templates_dir / TEMPLATE)
-        raise UsageError("--templates-dir", f"{where} does not exist") from None
+    if templates_dir.exists() and not templates_dir.is_dir():
+        raise UsageError("--templates-dir", f"{display_path(templates_dir)} is not a folder")
+    # The output is YAML: what is not Safe (checked here, like the id and date) is quoted.
+    env = template_environment(templates_dir, finalize=_yaml_value)
+    env.filters.update(q=lambda value: Safe(yaml_string(str(value))), join=join)
+    return env.get_template(TEMPLATE)
+
+
+def _yaml_value(value: object) -> Safe:
+    return value if isinstance(value, Safe) else Safe(yaml_string(str(value)))
 
 
 def render(template: jinja2.Template, draft: Draft, incident_id: str) -> str:
     assert draft.severity is not None
     return template.render(
-        id=incident_id,
+        # The id comes from claim.publish, in the ID pattern, and an ISO date is plain YAML.
+        id=Safe(incident_id),
         title=draft.title,
         summary=draft.summary,
-        date=draft.date.isoformat(),
+        date=Safe(draft.date.isoformat()),
         severity=draft.severity.value,
         status=draft.status.value,
         services=draft.services,
         tags=draft.tags,
         authors=draft.authors,
         related=draft.related,
-        severities=[(s.value, SEVERITY_MEANING[s]) for s in Severity],
+        # Comments, from the models: they may stay as they are.
+        severities=[(Safe(s.value), Safe(SEVERITY_MEANING[s])) for s in Severity],
     )
 
 

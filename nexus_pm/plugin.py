@@ -36,7 +36,7 @@ class PluginConfig(Config):  # type: ignore[no-untyped-call]
     incidents_dir = opt.Type(str, default="incidents")
     """Folder of incident records, relative to `mkdocs.yml`."""
     templates_dir = opt.Type(str, default="templates")
-    """Folder of Jinja2 templates, relative to `mkdocs.yml`."""
+    """Folder of template overrides, relative to `mkdocs.yml`; it may be missing."""
     max_bytes = opt.Type(int, default=MAX_BYTES)
     """Largest record file accepted, in bytes."""
 
@@ -104,7 +104,9 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
         for value in (self.config.incidents_dir, self.config.templates_dir):
-            server.watch(str(self._dir(config, value)))
+            # The templates folder only overrides packaged templates and may not exist.
+            if self._dir(config, value).exists():
+                server.watch(str(self._dir(config, value)))
         return server
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from .markdown import pipes
 from .models import Incident
 
 
@@ -45,7 +46,7 @@ def reference_page() -> str:
         lines += ["| Field | Type | Required | Description |", "| --- | --- | --- | --- |"]
         for name, info in model.model_fields.items():
             required = "yes" if info.is_required() else _default(info.default, info.default_factory)
-            described = (info.description or "").replace("|", "\\|")
+            described = pipes(info.description or "")
             lines.append(f"| `{name}` | {_type(info.annotation)} | {required} | {described} |")
         lines.append("")
     return "\n".join(lines)
@@ -97,9 +98,9 @@ def _type(annotation: Any) -> str:
     if origin is list:
         return f"list of {_type(args[0])}"
     if origin is typing.Literal:
-        return " \\| ".join(f"`{a}`" for a in args)
+        return pipes(" | ".join(f"`{a}`" for a in args))
     if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return " \\| ".join(f"`{m.value}`" for m in annotation)
+        return pipes(" | ".join(f"`{m.value}`" for m in annotation))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
     return {"str": "text", "float": "number", "int": "integer", "bool": "boolean"}.get(

@@ -111,8 +111,10 @@ def test_strict_mkdocs_failure_leaves_the_site_untouched(project: Path) -> None:
 
 def test_broken_template_leaves_the_site_untouched(project: Path) -> None:
     before = snapshot(project / "site")
+    # An override of the packaged template, broken.
     template = project / "templates" / "index.md.j2"
-    template.write_text(template.read_text("utf-8") + "\n{% if %}\n", "utf-8")
+    packaged = ROOT / "nexus_pm" / "templates" / "index.md.j2"
+    template.write_text(packaged.read_text("utf-8") + "\n{% if %}\n", "utf-8")
     line = template.read_text("utf-8").splitlines().index("{% if %}") + 1
     result = build(project)
     assert_failed_and_untouched(result, before, project / "site")

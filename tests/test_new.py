@@ -153,7 +153,7 @@ BAD = [
     ("summary-empty", ["--summary", "   "]),
     ("author-newline", ["--author", "a\nb"]),
     ("incidents-dir-file", ["--incidents-dir", "mkdocs.yml"]),
-    ("templates-dir", ["--templates-dir", "docs"]),
+    ("templates-dir", ["--templates-dir", "mkdocs.yml"]),
 ]
 
 

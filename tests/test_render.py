@@ -16,7 +16,8 @@ import pytest
 import yaml
 from mkdocs.config import load_config
 
-from nexus_pm.render import LANGUAGES, Renderer, cell, escape, fence, inline, one, to_json
+from nexus_pm.markdown import LANGUAGES, cell, escape, fence, inline, one, to_json
+from nexus_pm.render import Renderer
 from nexus_pm.validate import load_records
 
 from .conftest import ROOT, SEED
@@ -33,8 +34,31 @@ def test_pages_match_golden() -> None:
     check_tree(GOLDEN, seed_pages())
 
 
+# Set and dict order of strings follows the hash seed, which is fixed per process: two
+# renders in one process would agree even if a page depended on it.
+RENDER_SEED = (
+    "import json, sys; from pathlib import Path; from nexus_pm.validate import load_records;"
+    " from nexus_pm.render import Renderer;"
+    " json.dump(Renderer().site(load_records([Path(sys.argv[1])])), sys.stdout)"
+)
+
+
 def test_rendering_is_deterministic() -> None:
-    assert seed_pages() == seed_pages()
+    def render(seed: str) -> dict[str, str]:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", RENDER_SEED, str(SEED.parent)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        pages: dict[str, str] = json.loads(done.stdout)
+        return pages
+
+    first = render("0")
+    assert first == seed_pages()
+    assert render("12345") == first
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,76 @@
+"""The built wheel carries its templates: `nexus-pm new` and `validate` work from it alone."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+
+def run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run(
+        [str(c) for c in command], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # A copy of the sources, so the build leaves no build/ or egg-info in the repo, and
+    # no isolation, so it needs no network: this venv already has setuptools.
+    src = tmp_path_factory.mktemp("src")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
+    shutil.copytree(
+        ROOT / "nexus_pm", src / "nexus_pm", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    out = tmp_path_factory.mktemp("dist")
+    done = run(
+        sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", out, src, cwd=src
+    )
+    assert done.returncode == 0, done.stderr
+    (found,) = out.glob("nexus_pm-*.whl")
+    return found
+
+
+def test_the_wheel_holds_the_templates(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "nexus_pm/templates/incident.md.j2" in names
+    assert "nexus_pm/templates/incident.yaml.j2" in names
+
+
+def test_new_and_validate_run_from_the_installed_wheel(wheel: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    assert run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path).returncode == 0
+    python = venv / "bin" / "python"
+    purelib = run(
+        python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=tmp_path
+    )
+    # The dependencies come from this test's own environment, so nothing is downloaded;
+    # a plain path in a .pth file adds no editable finder, so nexus_pm is the wheel's.
+    Path(purelib.stdout.strip(), "deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    pip = [sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index"]
+    done = run(*pip, wheel, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    work = tmp_path / "work"
+    work.mkdir()
+    where = run(python, "-c", "import nexus_pm; print(nexus_pm.__file__)", cwd=work)
+    assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout
+    nexus = venv / "bin" / "nexus-pm"
+    made = run(
+        nexus, "new", "Disk full", "--severity", "SEV2", "--service", "api", "--no-input", cwd=work
+    )
+    assert made.returncode == 0, made.stderr
+    path = made.stdout.strip()
+    assert path.startswith("incidents/") and path.endswith("-disk-full.yaml"), made.stdout
+    assert (work / path).is_file()
+    checked = run(nexus, "validate", cwd=work)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
