@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from nexus_pm.validate import load_records
 from nexus_pm.markdown import url
 from nexus_pm.render import Renderer, package_template
+from nexus_pm.validate import load_records
 
 from .conftest import ROOT, SEED
 
