@@ -21,9 +21,10 @@ from mkdocs.utils.meta import YAML_RE, get_data
 from mkdocs.utils.templates import TemplateContext
 
 from .errors import NexusError
+from .layout import page_uri
 from .loader import MAX_BYTES, Record
 from .reference import reference_page
-from .render import Renderer, page_uri
+from .render import Renderer
 from .validate import load_records
 from .yamlsafe import FastSafeLoader
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -17,18 +16,11 @@ from . import markdown as md
 from .checks.links import rule_entries
 from .checks.registry import META_RULES
 from .errors import display_path
+from .layout import page_uri, relative
 from .loader import Record
 from .models import Severity
-from .views import (
-    Group,
-    checklist,
-    group_view,
-    groups_view,
-    incident_row,
-    incident_view,
-    page_uri,
-    rule_view,
-)
+from .overviews import Group, checklist, group_view, groups_view, rule_view
+from .views import incident_row, incident_view
 
 __all__ = ["Renderer", "page_uri", "template_environment"]
 
@@ -92,7 +84,7 @@ class Renderer:
         start = posixpath.dirname(uri)
 
         def link(target: str) -> md.Safe:
-            return md.path(_relative(target, start))
+            return md.path(relative(target, start))
 
         return self.env.get_template(template).render(link=link, uri=uri, **context)
 
@@ -138,10 +130,3 @@ class Renderer:
             kind: sorted(found[kind].values(), key=lambda g: g.name)
             for kind in ("services", "tags", "severity")
         }
-
-
-@functools.lru_cache(maxsize=16384)
-def _relative(target: str, start: str) -> str:
-    # Group pages link the same few thousand targets from a handful of folders; rooting
-    # both paths also spares relpath an os.getcwd() call on every link.
-    return posixpath.relpath("/" + target, "/" + start)

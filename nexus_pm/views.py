@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .checks.links import RuleEntry
+from .layout import page_uri
 from .loader import Record
 from .models import (
-    SEVERITY_MEANING,
     ActionStatus,
     Change,
     Fact,
@@ -18,13 +16,10 @@ from .models import (
     ImplementationStep,
     Incident,
     RootCause,
-    Severity,
     Symptom,
 )
 
 # Label tables and orders: a page shows sections, rows and groups in these orders.
-GROUP_HEADING = {"services": "Service", "tags": "Tag", "severity": "Severity"}
-GROUPS_HEADING = {"services": "Services", "tags": "Tags", "severity": "Severity"}
 METRICS = (
     ("to_detect", "Time to detect"),
     ("to_diagnose", "Time to diagnose"),
@@ -42,10 +37,6 @@ LESSONS = (
 HORIZONS = (Horizon.IMMEDIATE, Horizon.SHORT_TERM, Horizon.LONG_TERM)
 # Open and done show as the checkbox; any other status is named after the item.
 QUIET_STATUSES = (ActionStatus.OPEN, ActionStatus.DONE)
-
-
-def page_uri(incident: Incident) -> str:
-    return f"incidents/{incident.id.lower()}.md"
 
 
 @dataclass(frozen=True)
@@ -260,98 +251,3 @@ def _actions(i: Incident) -> tuple[tuple[str, tuple[Action, ...]], ...]:
         if items:
             groups.append((horizon.value.capitalize(), items))
     return tuple(groups)
-
-
-@dataclass
-class Group:
-    """Incidents that share a service, tag or severity."""
-
-    kind: str
-    name: str
-    records: list[Record] = field(default_factory=list)
-
-    @property
-    def uri(self) -> str:
-        return f"{self.kind}/{self.name.lower()}.md"
-
-
-@dataclass(frozen=True)
-class GroupView:
-    """A service, tag or severity page."""
-
-    heading: str
-    name: str
-    meaning: str | None
-    rows: tuple[IncidentRow, ...]
-    tag: str | None
-
-
-def group_view(group: Group) -> GroupView:
-    meaning = SEVERITY_MEANING[Severity(group.name)] if group.kind == "severity" else None
-    return GroupView(
-        GROUP_HEADING[group.kind],
-        group.name,
-        meaning,
-        tuple(incident_row(r) for r in group.records),
-        group.name if group.kind == "tags" else None,
-    )
-
-
-@dataclass(frozen=True)
-class GroupsView:
-    """The overview of every service, tag or severity: (group link, incident count) rows."""
-
-    heading: str
-    rows: tuple[tuple[Link, int], ...]
-
-
-def groups_view(kind: str, groups: Iterable[Group]) -> GroupsView:
-    rows = tuple((Link(g.name, g.uri), len(g.records)) for g in groups)
-    return GroupsView(GROUPS_HEADING[kind], rows)
-
-
-@dataclass
-class ChecklistEntry:
-    """One de-duplicated prevention item, the rules that enforce it and its incidents."""
-
-    text: str
-    checks: list[str]
-    records: list[Record]
-
-    @property
-    def incidents(self) -> tuple[Link, ...]:
-        return tuple(Link(r.incident.id, page_uri(r.incident)) for r in self.records)
-
-
-def checklist(records: Iterable[Record]) -> list[ChecklistEntry]:
-    """Every incident's checklist items, merged where the text is the same."""
-    merged: dict[str, ChecklistEntry] = {}
-    # `record in entry.records` compared whole records field by field: quadratic.
-    listed: set[tuple[str, str]] = set()
-    for record in records:
-        for item in record.incident.prevention.checklist:
-            key = " ".join(item.text.casefold().split())
-            entry = merged.setdefault(key, ChecklistEntry(item.text, [], []))
-            if item.check and item.check not in entry.checks:
-                entry.checks.append(item.check)
-            if (key, record.incident.id) not in listed:
-                listed.add((key, record.incident.id))
-                entry.records.append(record)
-    return sorted(merged.values(), key=lambda e: e.text.casefold())
-
-
-@dataclass(frozen=True)
-class RuleView:
-    """A rule on the Rules page, with the incidents and checklist items behind it."""
-
-    id: str
-    title: str
-    rationale: str
-    patterns: tuple[str, ...]
-    incidents: tuple[tuple[Titled, tuple[str, ...]], ...]
-
-
-def rule_view(entry: RuleEntry) -> RuleView:
-    incidents = tuple((titled(r), items) for r, items in entry.incidents)
-    rule = entry.rule
-    return RuleView(rule.id, rule.title, rule.rationale, entry.patterns, incidents)
