@@ -245,7 +245,7 @@ class Reference(Model):
     """A link or document related to the incident."""
 
     title: Line = Field(description="What it is.")
-    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"'`\\]+$")] | None = Field(
+    url: Annotated[str, StringConstraints(pattern=r"""^https?://[^\s<>"'`\\]+$""")] | None = Field(
         None, description="Where it is, if online."
     )
 

@@ -24,19 +24,8 @@ from .conftest import ROOT
 #: Where .ci/node-setup.sh installs ajv and ajv-formats; the same variable moves both.
 NODE_PREFIX_ENV = "NEXUS_PM_NODE_PREFIX"
 FORMAT_1_SCHEMA = ROOT / "schemas" / "incident.schema.json"
-# Patterns known not to be valid ECMAScript regexes in unicode mode, as a JSON pointer
-# (ajv) and as a JSON path (check-jsonschema).
-KNOWN_BAD_PATTERNS = {
-    "format-1": {
-        "/definitions/Reference/properties/url/anyOf/0/pattern",
-        "$.definitions.Reference.properties.url.anyOf[0].pattern",
-    },
-}
-FORMAT_1_REASON = (
-    "nexus_pm/models.py's Reference.url pattern escapes a quote (\\\"), an invalid identity "
-    "escape in a unicode-mode ECMAScript regex: ajv and check-jsonschema (regress) refuse the "
-    "whole schema. Drop the backslash there and regenerate schemas/incident.schema.json."
-)
+# No pattern in either schema may be invalid as an ECMAScript regex in unicode mode.
+KNOWN_BAD_PATTERNS: dict[str, set[str]] = {}
 
 # Compiles the schema as a JavaScript editor or service would: strict mode, unicode
 # regexes, formats checked; then validates each instance. Prints one JSON report.
@@ -102,14 +91,7 @@ CASES = {
         tuple(sorted((ROOT / "incidents").glob("*.yaml"))),
     ),
 }
-# Format 1 fails today only for FORMAT_1_REASON; strict, so fixing it flips these to failures
-# that say to drop the mark.
-STRICT_CASES = [
-    pytest.param("format-2", id="format-2"),
-    pytest.param(
-        "format-1", id="format-1", marks=pytest.mark.xfail(strict=True, reason=FORMAT_1_REASON)
-    ),
-]
+STRICT_CASES = [pytest.param("format-2", id="format-2"), pytest.param("format-1", id="format-1")]
 
 
 @dataclass(frozen=True)
