@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -15,6 +14,9 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+
+from .format2_types import REPO_PATH_PATTERN as REPO_PATH_PATTERN
+from .format2_types import _repo_path
 
 ID_PATTERN = r"^INC-[0-9]{4,6}$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,62}$"
@@ -36,25 +38,7 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), AfterValidator(_n
 Line = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
 Minutes = Annotated[float, Field(ge=0, le=525600)]
-REPO_PATH_PATTERN = r"^(?!.*(^|/)[.][.]?(/|$))[A-Za-z0-9._+@-]+(/[A-Za-z0-9._+@-]+)*$"
-_REPO_PATH_CHARS = re.compile(r"[A-Za-z0-9._+@/-]")
-
-
-def _repo_path(value: str) -> str:
-    # Checks and links open these paths, so they must stay inside the repo and
-    # hold nothing a shell or a URL would read as syntax.
-    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
-        raise ValueError("must be relative to the repo root, not absolute")
-    if ".." in value.split("/"):
-        raise ValueError("must stay inside the repo; '..' is not allowed")
-    odd = "".join(sorted(set(_REPO_PATH_CHARS.sub("", value))))
-    if odd:
-        raise ValueError(f"may hold only ASCII letters, digits, '/' and . _ + @ -, not {odd!r}")
-    if not re.fullmatch(REPO_PATH_PATTERN, value):
-        raise ValueError("must be a plain path such as services/api/Dockerfile")
-    return value
-
-
+# Format 1 checks repo paths as format 2 does: one rule for every path a check opens.
 RepoPath = Annotated[
     str, AfterValidator(_repo_path), Field(json_schema_extra={"pattern": REPO_PATH_PATTERN})
 ]

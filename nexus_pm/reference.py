@@ -15,9 +15,9 @@ from .markdown import pipes
 from .models import Incident
 
 
-def json_schema() -> dict[str, Any]:
+def json_schema(model: type[BaseModel] = Incident) -> dict[str, Any]:
     """The record schema as JSON Schema draft-07, which YAML editor plugins understand."""
-    schema = Incident.model_json_schema(ref_template="#/definitions/{model}")
+    schema = model.model_json_schema(ref_template="#/definitions/{model}")
     definitions = schema.pop("$defs", {})
     ordered: dict[str, Any] = {"$schema": "http://json-schema.org/draft-07/schema#"}
     ordered.update(schema)

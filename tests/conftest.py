@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +27,13 @@ def seed_text() -> str:
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the site's sources in tmp_path, made the working directory."""
-    root = tmp_path / "project"
+    root = copy_project(tmp_path / "project")
+    monkeypatch.chdir(root)
+    return root
+
+
+def copy_project(root: Path) -> Path:
+    """Copy the site's sources (without the evidence folder) into a new folder `root`."""
     root.mkdir()
     for part in PROJECT_PARTS:
         src = ROOT / part
@@ -33,8 +41,21 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             shutil.copytree(src, root / part, ignore=shutil.ignore_patterns("evidence"))
         else:
             shutil.copy2(src, root / part)
-    monkeypatch.chdir(root)
     return root
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every path below `folder` with a digest of its contents, or where it points (not followed)."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        key = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            found[key] = "-> " + os.readlink(path)
+        elif path.is_dir():
+            found[key] = "dir"
+        else:
+            found[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
 
 
 CliInvoke = Callable[..., Result]

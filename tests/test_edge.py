@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +16,7 @@ from typer.testing import CliRunner
 from nexus_pm.edge import Group
 
 from .components import need
-from .conftest import PROJECT_PARTS, ROOT
+from .conftest import copy_project, tree
 from .test_bad_inputs import Run, assert_contained, run_cli
 
 NEW = ["new", "Disk trouble", "--severity", "SEV3", "--service", "storage", "--no-input"]
@@ -66,32 +64,10 @@ os.listdir, os.scandir = listdir, scandir
 """
 
 
-def tree(folder: Path) -> dict[str, str]:
-    """Every file, folder and link below `folder`, with a digest of what it holds."""
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        key = path.relative_to(folder).as_posix()
-        if path.is_symlink():
-            found[key] = "-> " + os.readlink(path)
-        elif path.is_dir():
-            found[key] = "dir"
-        else:
-            found[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A copy of the project's sources, with one record."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, root / part, ignore=shutil.ignore_patterns("evidence"))
-        else:
-            shutil.copy2(src, root / part)
-    return root
+    return copy_project(tmp_path / "repo")
 
 
 def refused(

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from nexus_pm.format2 import Incident
+from nexus_pm.reference import json_schema
 
 from .components import need
 from .conftest import ROOT
@@ -62,15 +63,8 @@ process.stdout.write(JSON.stringify(report));
 
 
 def format2_schema() -> dict[str, Any]:
-    """Format 2 as JSON Schema, shaped as nexus_pm.reference.json_schema() shapes format 1."""
-    # Draft-07 with `definitions`, which YAML editor plugins understand.
-    schema = Incident.model_json_schema(ref_template="#/definitions/{model}")
-    definitions = schema.pop("$defs", {})
-    ordered: dict[str, Any] = {"$schema": "http://json-schema.org/draft-07/schema#"}
-    ordered.update(schema)
-    if definitions:
-        ordered["definitions"] = dict(sorted(definitions.items()))
-    return ordered
+    """Format 2 as JSON Schema, shaped as the committed format-1 schema is."""
+    return json_schema(Incident)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ import pytest
 from nexus_pm.site import MARKER
 
 from .components import need
-from .conftest import PROJECT_PARTS, ROOT, CliInvoke
+from .conftest import PROJECT_PARTS, ROOT, CliInvoke, tree
 
 
 def run_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -26,20 +25,6 @@ def run_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """Every path below `folder` with its contents, or where it points; links are not followed."""
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        key = path.relative_to(folder).as_posix()
-        if path.is_symlink():
-            found[key] = "-> " + os.readlink(path)
-        elif path.is_dir():
-            found[key] = "dir"
-        else:
-            found[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
 
 
 @pytest.fixture
