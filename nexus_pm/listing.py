@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .checks.escape import plain
 from .errors import display_path
 from .loader import Record
 from .models import Incident, Severity, Status
@@ -15,7 +15,6 @@ from .options import parse_severity, parse_status
 
 COLUMNS = ("ID", "DATE", "SEVERITY", "STATUS", "SERVICES", "TITLE")
 # A title may hold escapes such as "\e" that YAML turns into terminal control codes.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -79,10 +78,6 @@ def to_json(records: Sequence[Record]) -> str:
     return json.dumps([as_dict(r) for r in records], indent=2, ensure_ascii=False) + "\n"
 
 
-def _plain(text: str) -> str:
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
-
-
 def to_table(records: Sequence[Record]) -> str:
     """Aligned columns; the title comes last, so a long one never pushes the others."""
     rows = [list(COLUMNS)]
@@ -95,7 +90,7 @@ def to_table(records: Sequence[Record]) -> str:
                 i.severity.value,
                 i.status.value,
                 ",".join(i.services),
-                _plain(i.title),
+                plain(i.title),
             ]
         )
     widths = [max(len(row[n]) for row in rows) for n in range(len(COLUMNS) - 1)]

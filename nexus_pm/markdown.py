@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 from jinja2.filters import do_indent
 
+from . import layout
+from .checks.escape import longest_backticks
 from .yamlsafe import UNCARRIED
 
 
@@ -95,8 +97,7 @@ def cell(value: object) -> Safe:
 def fence(code: str, language: str = "text", title: str | None = None) -> Safe:
     """A fenced code block whose fence no line of `code` can close."""
     code = _lines(code)
-    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
-    ticks = "`" * max(3, longest + 1)
+    ticks = "`" * max(3, longest_backticks(code) + 1)
     lang = language.strip().lower()
     if lang not in LANGUAGES:
         lang = "text"
@@ -118,7 +119,7 @@ def to_json(value: object) -> Safe:
 
 def slug(value: str) -> Safe:
     """An anchor: lowercase letters, digits and dashes only."""
-    return Safe(re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x")
+    return Safe(layout.slug(value))
 
 
 # The models accept only such URLs; this check keeps a page safe should that ever change.

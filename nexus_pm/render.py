@@ -22,7 +22,7 @@ from .models import Severity
 from .overviews import Group, checklist, group_view, groups_view, rule_view
 from .views import incident_row, incident_view
 
-__all__ = ["Renderer", "page_uri", "template_environment"]
+__all__ = ["Renderer", "template_environment"]
 
 
 def package_template(name: str) -> tuple[str, str, Callable[[], bool]] | None:

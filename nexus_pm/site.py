@@ -149,9 +149,14 @@ def _recover(target: Path) -> None:
         log.info("nexus-pm: put back the site an interrupted build had moved aside")
 
 
+def _prefix(target: Path, kind: str) -> str:
+    """How the staging (`new`) and set-aside (`old`) folders of a site are named."""
+    return f".{target.name}-{kind}-"
+
+
 def _leftovers(target: Path, kind: str) -> list[Path]:
     """This module's own staging or set-aside folders, as `tempfile` names them; no others."""
-    prefix = f".{target.name}-{kind}-"
+    prefix = _prefix(target, kind)
     return [
         path
         for path in target.parent.iterdir()
@@ -181,7 +186,7 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def _build_locked(config: MkDocsConfig, site_dir: Path) -> None:
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=_prefix(site_dir, "new"), dir=site_dir.parent))
     try:
         config["site_dir"] = str(staging)
         plugin = config.plugins.get("nexus-pm")
@@ -232,7 +237,7 @@ def _where(exc: OSError, site_dir: Path) -> str:
         return display_path(site_dir)
     path = Path(os.fsdecode(exc.filename))
     # The staging and set-aside folders are short-lived; the user knows the site dir.
-    ours = (f".{site_dir.name}-new-", f".{site_dir.name}-old-")
+    ours = (_prefix(site_dir, "new"), _prefix(site_dir, "old"))
     if any(part.startswith(ours) for part in path.parts):
         return display_path(site_dir)
     return display_path(path)
@@ -242,7 +247,7 @@ def _swap(new: Path, target: Path) -> None:
     # Two renames on one filesystem: readers see the old site or the new, never a mix.
     old = None
     if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        old = Path(tempfile.mkdtemp(prefix=_prefix(target, "old"), dir=target.parent))
         try:
             os.rename(target, old / target.name)
         except OSError:

@@ -43,7 +43,7 @@ def markdown_text(text: str) -> str:
 def code_span(text: str) -> str:
     """An inline code span that no backtick in `text` can close."""
     text = plain(text)
-    ticks = "`" * (_longest_backticks(text) + 1)
+    ticks = "`" * (longest_backticks(text) + 1)
     # CommonMark strips one space at each end of a padded span, so padding shows nothing.
     pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"
@@ -52,7 +52,7 @@ def code_span(text: str) -> str:
 def fence(code: str, language: str) -> str:
     """A fenced code block whose fence no line of `code` can close (as in render.fence)."""
     code = _CODE_CONTROL.sub(_escape, code.rstrip())
-    ticks = "`" * max(3, _longest_backticks(code) + 1)
+    ticks = "`" * max(3, longest_backticks(code) + 1)
     # The info string is the record's word: anything odd in it could unmake the fence.
     lang = language if _LANGUAGE.match(language) else "text"
     return f"{ticks}{lang}\n{code}\n{ticks}"
@@ -71,5 +71,6 @@ def link_target(url: str | None) -> str | None:
     return quote(url or "", safe=_URL_SAFE)
 
 
-def _longest_backticks(text: str) -> int:
+def longest_backticks(text: str) -> int:
+    """The longest run of backticks in `text`: a fence or span one longer cannot be closed."""
     return max((len(run) for run in re.findall(r"`+", text)), default=0)
