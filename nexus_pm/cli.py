@@ -60,6 +60,19 @@ def validate(
 
 
 @app.command()
+def migrate(
+    paths: Paths = None,
+    check: Annotated[
+        bool, typer.Option(help="Change nothing; exit 1 if a record is still format 1.")
+    ] = False,
+) -> None:
+    """Rewrite format-1 records as format 2, in place, keeping comments and key order."""
+    from .commands import migrate as command
+
+    _exit(command.run(paths, check=check))
+
+
+@app.command()
 def build(
     config_file: ConfigFile = Path("mkdocs.yml"),
     site_dir: Annotated[Path, typer.Option(help="Where the site goes.", **PathOption)] = Path(

@@ -33,6 +33,11 @@ def group_uri(kind: str, name: str) -> str:
     return f"{kind}/{name.lower()}.md"
 
 
+def image_uri(repo_path: str) -> str:
+    """The docs path a repo image is published at, e.g. `assets/repo/docs/graph.png`."""
+    return f"assets/repo/{repo_path}"
+
+
 def groups_uri(kind: str) -> str:
     """The docs path of the page listing every group of a kind."""
     return f"{kind}/index.md"

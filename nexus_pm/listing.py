@@ -10,8 +10,9 @@ from typing import Any
 from .checks.escape import plain
 from .errors import display_path
 from .loader import Record
-from .models import Incident, Severity, Status
+from .models import Incident, Status
 from .options import parse_severity, parse_status
+from .record_types import DEFAULT_SEVERITIES
 
 COLUMNS = ("ID", "DATE", "SEVERITY", "STATUS", "SERVICES", "TITLE")
 # A title may hold escapes such as "\e" that YAML turns into terminal control codes.
@@ -22,7 +23,7 @@ class Filters:
     """Keep a record when it matches every filter given; repeating one widens it."""
 
     services: frozenset[str] = frozenset()
-    severities: frozenset[Severity] = frozenset()
+    severities: frozenset[str] = frozenset()
     statuses: frozenset[Status] = frozenset()
     tags: frozenset[str] = frozenset()
 
@@ -33,11 +34,12 @@ class Filters:
         severities: Iterable[str] = (),
         statuses: Iterable[str] = (),
         tags: Iterable[str] = (),
+        scale: Sequence[str] = DEFAULT_SEVERITIES,
     ) -> Filters:
         """Read option values; an unknown severity or status raises UsageError."""
         return cls(
             services=frozenset(s.strip() for s in services),
-            severities=frozenset(parse_severity(s) for s in severities),
+            severities=frozenset(parse_severity(s, scale) for s in severities),
             statuses=frozenset(parse_status(s) for s in statuses),
             tags=frozenset(t.strip() for t in tags),
         )
@@ -62,14 +64,14 @@ def as_dict(record: Record) -> dict[str, Any]:
     return {
         "id": i.id,
         "date": i.date.isoformat(),
-        "severity": i.severity.value,
+        "severity": i.severity,
         "status": i.status.value,
         "services": list(i.services),
         "tags": list(i.tags),
         "title": i.title,
         "summary": i.summary,
         "authors": list(i.authors),
-        "related": list(i.related),
+        "related": list(i.related.incidents),
         "path": display_path(record.path),
     }
 
@@ -87,7 +89,7 @@ def to_table(records: Sequence[Record]) -> str:
             [
                 i.id,
                 i.date.isoformat(),
-                i.severity.value,
+                i.severity or "-",
                 i.status.value,
                 ",".join(i.services),
                 plain(i.title),

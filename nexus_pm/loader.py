@@ -16,7 +16,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import NexusError, Problem, display_path
-from .models import ID_PATTERN, RULE_PATTERN, SLUG_PATTERN, Incident
+from .models import Incident, Status, find_placeholders
+from .record_types import ID_PATTERN, RULE_PATTERN, SLUG_PATTERN
 from .yamlsafe import MAX_BYTES as MAX_BYTES
 from .yamlsafe import MAX_VALUES as MAX_VALUES
 from .yamlsafe import FastSafeLoader, brief, fail
@@ -28,6 +29,12 @@ _PLAIN_KEY = re.compile(r"[\w.-]+")
 # `nexus-pm new` names records from a date and a slug. Any other character in a name (a
 # quote, a space, `<`) would reach links and pages that show where the record came from.
 _NAME_ODD = re.compile(r"[^A-Za-z0-9._-]")
+# Top-level fields that only format 1 had: a record holding one needs `nexus-pm migrate`.
+FORMAT1_ONLY = frozenset(
+    {"times", "trigger", "symptom", "root_cause", "implementation", "verification"}
+    | {"system_status", "metrics", "access", "outcome", "fix_pattern", "final_status"}
+    | {"references"}
+)
 PATTERN_HELP = {
     ID_PATTERN: "must look like INC-0001: INC- and 4 to 6 digits",
     SLUG_PATTERN: "must be a slug: lowercase letters, digits, '.', '_' or '-', at most 63",
@@ -44,8 +51,10 @@ class Record:
     text: str
 
 
-def parse_incident(text: str, path: Path | str) -> Incident:
-    """Validate one record's text against the schema."""
+def parse_incident(
+    text: str, path: Path | str, context: dict[str, object] | None = None
+) -> Incident:
+    """Validate one record's text against the schema; `context` holds the team's settings."""
     shown = display_path(path)
     data = parse_yaml(text, shown)
     if data is None:
@@ -53,18 +62,40 @@ def parse_incident(text: str, path: Path | str) -> Incident:
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a {type(data).__name__} value"
         raise fail(shown, 1, "record", f"expected a mapping of incident fields, got {kind}")
+    if "format" not in data and FORMAT1_ONLY & set(data):
+        raise fail(shown, 1, "format", f"format 1; run `nexus-pm migrate {shown}`")
     try:
-        return Incident.model_validate(data)
+        incident = Incident.model_validate(data, context=context)
     except ValidationError as exc:
         raise NexusError(_problems(exc, text, shown)) from None
+    if incident.status is not Status.DRAFT:
+        placeholders = find_placeholders(incident)
+        if placeholders:
+            raise NexusError([_placeholder(text, shown, incident, at) for at in placeholders])
+    return incident
 
 
-def load_file(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = None) -> Record:
+def _placeholder(text: str, shown: str, incident: Incident, at: str) -> Problem:
+    loc = tuple(int(part) if part.isdigit() else part for part in at.split("."))
+    message = (
+        f"still a placeholder (TODO) in a record that is {incident.status.value}: "
+        "write it, or set `status: draft`"
+    )
+    return Problem(shown, locate(text, loc), at, message)
+
+
+def load_file(
+    path: Path,
+    *,
+    max_bytes: int = MAX_BYTES,
+    root: Path | None = None,
+    context: dict[str, object] | None = None,
+) -> Record:
     """Read and validate one file."""
     problems = name_problems(path)
     try:
         text = read_text(path, max_bytes=max_bytes, root=root)
-        incident = parse_incident(text, path)
+        incident = parse_incident(text, path, context)
     except NexusError as exc:
         raise NexusError([*problems, *exc.problems]) from None
     if problems:
@@ -118,7 +149,10 @@ def _safely(test: Callable[[], bool]) -> bool:
 
 
 def load_all(
-    paths: Sequence[Path], *, max_bytes: int = MAX_BYTES
+    paths: Sequence[Path],
+    *,
+    max_bytes: int = MAX_BYTES,
+    context: dict[str, object] | None = None,
 ) -> tuple[list[Record], list[Problem]]:
     """Every record under `paths` that passes the schema, and the problems of the rest."""
     problems: list[Problem] = []
@@ -128,7 +162,7 @@ def load_all(
         folder = root if _safely(root.is_dir) else None
         for path in files:
             try:
-                records.append(load_file(path, max_bytes=max_bytes, root=folder))
+                records.append(load_file(path, max_bytes=max_bytes, root=folder, context=context))
             except NexusError as exc:
                 problems.extend(exc.problems)
     return records, problems
@@ -150,9 +184,10 @@ def cross_record_problems(records: Iterable[Record]) -> list[Problem]:
                 )
             )
     for record in ordered:
-        for index, other in enumerate(record.incident.related):
+        for index, other in enumerate(record.incident.related.incidents):
             if other not in owners:
-                problems.append(_at(record, ("related", index), f"no incident has the id {other}"))
+                loc = ("related", "incidents", index)
+                problems.append(_at(record, loc, f"no incident has the id {other}"))
     return problems
 
 
@@ -178,6 +213,10 @@ def _problems(exc: ValidationError, text: str, shown: str) -> list[Problem]:
             continue
         if error["type"] == "extra_forbidden":
             message = "unknown field" + _suggest(loc)
+        elif loc == ("format",):
+            message = "write `format: 2` at the top of the record" + (
+                "" if error["type"] == "missing" else f" (got {brief(error.get('input'))})"
+            )
         elif error["type"] == "string_pattern_mismatch":
             pattern = (error.get("ctx") or {}).get("pattern", "")
             message = PATTERN_HELP.get(pattern, message) + f" (got {error['input']!r})"

@@ -123,11 +123,11 @@ def slug(value: str) -> Safe:
 
 
 # The models accept only such URLs; this check keeps a page safe should that ever change.
-_URL = re.compile(r"https?://[^\s<>\"'`\\\x00-\x1f\x7f-\x9f]+")
+_URL = re.compile(r"(https?://|mailto:)[^\s<>\"'`\\\x00-\x1f\x7f-\x9f]+")
 
 
 def url(value: str) -> Safe:
-    """An http(s) URL for a link destination in <...>, which nothing in it can close."""
+    """An http(s) or mailto URL for a link destination in <...>, which nothing in it can close."""
     if not _URL.fullmatch(value):
         raise ValueError(f"not a URL a page may link to: {value!r}")
     return Safe(value)

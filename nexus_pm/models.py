@@ -1,296 +1,237 @@
-"""The incident record: the one schema, as Pydantic models."""
+"""The incident record, format 2: a postmortem of any shape, as Pydantic models."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated
+from typing import Literal
 
-from pydantic import (
-    Field,
-    StringConstraints,
-    ValidationInfo,
-    field_validator,
-    model_validator,
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+
+from .record_followup import ActionItem, Lessons, Prevention, Related
+from .record_parts import (
+    FEW,
+    MANY,
+    Cause,
+    EffortPhase,
+    ErrorOutput,
+    Event,
+    EventKind,
+    Fix,
+    Impact,
 )
-
+from .record_sections import Section
 from .record_types import (
-    ID_PATTERN as ID_PATTERN,
-)
-from .record_types import (
-    REPO_PATH_PATTERN as REPO_PATH_PATTERN,
-)
-from .record_types import (
-    RESERVED_SLUGS as RESERVED_SLUGS,
-)
-from .record_types import (
-    RULE_PATTERN as RULE_PATTERN,
-)
-from .record_types import (
-    SEVERITY_MEANING as SEVERITY_MEANING,
-)
-from .record_types import (
-    SLUG_PATTERN as SLUG_PATTERN,
-)
-from .record_types import (
-    Evidence as Evidence,
-)
-from .record_types import (
-    Fact as Fact,
-)
-from .record_types import (
-    IncidentId as IncidentId,
-)
-from .record_types import (
-    Line as Line,
-)
-from .record_types import (
-    Minutes as Minutes,
-)
-from .record_types import (
-    Model as Model,
-)
-from .record_types import (
-    RepoPath as RepoPath,
-)
-from .record_types import (
-    ServiceState as ServiceState,
-)
-from .record_types import (
-    ServiceStatus as ServiceStatus,
-)
-from .record_types import (
-    Severity as Severity,
-)
-from .record_types import (
-    Slug as Slug,
-)
-from .record_types import (
-    Status as Status,
-)
-from .record_types import (
-    Text as Text,
-)
-from .record_types import (
-    TimeMetrics as TimeMetrics,
-)
-from .record_types import (
-    Times as Times,
+    DEFAULT_SEVERITIES,
+    ID_PATTERN,
+    IncidentId,
+    Line,
+    Model,
+    Service,
+    Severity,
+    Tag,
+    Text,
+    TimeZone,
+    zone,
 )
 
+__all__ = ["DEFAULT_SEVERITIES", "ID_PATTERN", "Incident", "Status", "find_placeholders"]
 
-class Symptom(Model):
-    """What people saw, with the error output kept verbatim."""
-
-    description: Text = Field(description="What was observed, in a sentence or two.")
-    error_output: Text = Field(description="The error exactly as printed; searchable on the site.")
-    error_language: str = Field("text", description="Highlighting language for the error output.")
-    observations: list[Fact] = Field(
-        default_factory=list, description="Observed state, e.g. `Container: exited`."
-    )
-
-
-class AnalysisStep(Model):
-    """One step of the root cause analysis."""
-
-    title: Line = Field(description="The step's name, e.g. `Question the assumption`.")
-    question: Text = Field(description="What was asked.")
-    finding: Text = Field(description="What was found.")
-    details: list[Line] = Field(default_factory=list, description="Supporting points, in order.")
-    result: Text | None = Field(None, description="What the step concluded or changed.")
+# Kinds that mark one moment each; escalations may happen several times.
+UNIQUE_KINDS = (
+    EventKind.STARTED,
+    EventKind.DETECTED,
+    EventKind.DECLARED,
+    EventKind.MITIGATED,
+    EventKind.RESOLVED,
+)
+# `nexus-pm new` writes `TODO: ...` where the author still has to write; such a
+# value is a placeholder wherever it appears, except inside verbatim output.
+PLACEHOLDER = re.compile(r"^TODO\b")
+VERBATIM_FIELDS = frozenset({"code", "command", "content", "output"})
 
 
-class RootCause(Model):
-    """Why it happened."""
+class Status(StrEnum):
+    """The postmortem's review state."""
 
-    summary: Text = Field(description="The root cause in one or two sentences.")
-    method: Line | None = Field(None, description="The analysis method, e.g. five whys.")
-    steps: list[AnalysisStep] = Field(
-        min_length=1, description="The analysis as ordered steps: what was asked, what was found."
-    )
-    contributing_factors: list[Line] = Field(
-        default_factory=list, description="Conditions that made it possible or worse."
-    )
-
-
-class Snippet(Model):
-    """A piece of a file as it was, or as it became."""
-
-    path: RepoPath = Field(description="Repo-relative path of the file the snippet comes from.")
-    language: str = Field(description="Highlighting language, e.g. `dockerfile`.")
-    code: Text = Field(description="The snippet, verbatim.")
-
-
-class Change(Model):
-    """One change of the fix, as before/after snippets."""
-
-    title: Line = Field(description="What changed, in a line.")
-    path: RepoPath | None = Field(
-        None, description="Repo file the fix lives in; checked for drift by `nexus-pm check`."
-    )
-    before: Snippet = Field(description="The file before the fix (broken).")
-    after: Snippet = Field(description="The file after the fix.")
-    notes: list[Line] = Field(
-        default_factory=list, description="What the change did, point by point."
-    )
-
-
-class Fix(Model):
-    """How it was fixed."""
-
-    summary: Text = Field(description="The fix in one or two sentences.")
-    changes: list[Change] = Field(default_factory=list, description="Before/after snippets.")
-
-
-class ImplementationStep(Model):
-    """One step taken to ship the fix."""
-
-    title: Line = Field(description="The step, e.g. `Rebuilt service`.")
-    command: Text | None = Field(None, description="The command or change, verbatim.")
-    language: str = Field("bash", description="Highlighting language for the command.")
-    duration: Line | None = Field(
-        None, description="How long it took, as measured, e.g. `~2 minutes`."
-    )
-    duration_label: Line = Field(
-        "Duration", description="What the duration measures, e.g. `Build time`."
-    )
-    result: Line | None = Field(None, description="The outcome, e.g. `SUCCESS`.")
-
-
-class Lessons(Model):
-    """What we learned."""
-
-    technical: list[Line] = Field(default_factory=list, description="Technical lessons.")
-    process: list[Line] = Field(default_factory=list, description="Lessons about how we work.")
-    went_well: list[Line] = Field(default_factory=list, description="What went well.")
-    went_wrong: list[Line] = Field(default_factory=list, description="What went wrong.")
-    lucky: list[Line] = Field(default_factory=list, description="Where we got lucky.")
-
-
-class ChecklistItem(Model):
-    """One item of a prevention checklist."""
-
-    text: Line = Field(description="What to check, as an imperative.")
-    check: Annotated[str, StringConstraints(pattern=RULE_PATTERN)] | None = Field(
-        None, description="Id of the `nexus-pm check` rule that enforces this item, if any."
-    )
-
-
-class Prevention(Model):
-    """How to keep it from happening again."""
-
-    practices: list[Line] = Field(default_factory=list, description="Practices to follow.")
-    checklist: list[ChecklistItem] = Field(
-        default_factory=list, description="Checklist for similar work; gathered site-wide."
-    )
-
-
-class ActionStatus(StrEnum):
-    """Progress of an action item."""
-
-    OPEN = "open"
-    IN_PROGRESS = "in-progress"
-    DONE = "done"
-    WONT_DO = "wont-do"
-
-
-class Horizon(StrEnum):
-    """When an action item is meant to land."""
-
-    IMMEDIATE = "immediate"
-    SHORT_TERM = "short-term"
-    LONG_TERM = "long-term"
-
-
-class ActionItem(Model):
-    """Follow-up work."""
-
-    text: Line = Field(description="The work to do.")
-    owner: Line | None = Field(None, description="Who owns it; required unless done.")
-    status: ActionStatus = Field(ActionStatus.OPEN, description="Its progress.")
-    due: dt.date | None = Field(None, description="When it is due.")
-    horizon: Horizon = Field(description="Immediate, short-term or long-term.")
-
-    @model_validator(mode="after")
-    def _owned(self) -> ActionItem:
-        if self.owner is None and self.status not in (ActionStatus.DONE, ActionStatus.WONT_DO):
-            raise ValueError(f"an action item that is {self.status.value} needs an owner")
-        return self
-
-
-class AccessRoute(Model):
-    """One way to reach the service."""
-
-    name: Line = Field(description="The route, e.g. `Via API Gateway`.")
-    commands: list[Line] = Field(min_length=1, description="Commands or URLs, verbatim.")
-    note: Line | None = Field(None, description="What to do once there.")
-
-
-class Outcome(Model):
-    """The measurable difference the fix made."""
-
-    before: list[Line] = Field(default_factory=list, description="How things stood before.")
-    after: list[Line] = Field(default_factory=list, description="How things stood after.")
-
-
-class FixPattern(Model):
-    """How to apply the same fix elsewhere."""
-
-    when: Line = Field(description="When the pattern applies.")
-    steps: list[Line] = Field(min_length=1, description="Steps to apply it.")
-    scope: Line | None = Field(None, description="Everything the pattern covers.")
-
-
-class Reference(Model):
-    """A link or document related to the incident."""
-
-    title: Line = Field(description="What it is.")
-    url: Annotated[str, StringConstraints(pattern=r"""^https?://[^\s<>"'`\\]+$""")] | None = Field(
-        None, description="Where it is, if online."
-    )
+    DRAFT = "draft"
+    IN_REVIEW = "in-review"
+    PUBLISHED = "published"
 
 
 class Incident(Model):
-    """A postmortem record: one YAML file in `incidents/`."""
+    """A postmortem record, format 2: one YAML file in `incidents/`."""
 
+    format: Literal[2] = Field(description="Always 2: marks the record as format 2.")
     id: IncidentId = Field(description="Unique id, e.g. `INC-0001`.")
-    title: Line = Field(description="One-line title.")
-    summary: Text = Field(description="One paragraph: what happened, why, how it was fixed.")
-    date: dt.date = Field(description="The day of the incident.")
-    times: Times = Field(default_factory=Times, description="Timestamps, in order.")
-    severity: Severity = Field(description="SEV1 (worst) to SEV4.")
-    status: Status = Field(Status.DRAFT, description="draft, investigating, resolved or closed.")
-    services: list[Slug] = Field(min_length=1, description="Affected services, as slugs.")
-    tags: list[Slug] = Field(default_factory=list, description="Free tags, as slugs.")
-    authors: list[Line] = Field(default_factory=list, description="Who wrote this postmortem.")
-    impact: Text | None = Field(None, description="Who or what was affected, and how much.")
-    trigger: Text | None = Field(None, description="What set it off.")
+    title: Line = Field(description="One-line title: what broke, as users saw it.")
+    summary: Text = Field(description="One paragraph: what happened, why, how it was resolved.")
+    date: dt.date = Field(description="The day of the incident (YYYY-MM-DD).")
+    severity: Severity | None = Field(
+        None,
+        description="On the team's scale (default SEV1, worst, to SEV4); absent if not graded.",
+    )
+    status: Status = Field(
+        Status.DRAFT, description="Review state: draft, then in-review, then published."
+    )
+    services: list[Service] = Field(
+        default_factory=list, max_length=FEW, description="Affected services, as slugs."
+    )
+    tags: list[Tag] = Field(
+        default_factory=list, max_length=FEW, description="Free tags, as slugs."
+    )
+    authors: list[Line] = Field(
+        default_factory=list, max_length=FEW, description="Who wrote this postmortem."
+    )
+    commander: Line | None = Field(None, description="The incident commander, if there was one.")
+    responders: list[Line] = Field(
+        default_factory=list, max_length=FEW, description="Who responded to the incident."
+    )
+    timezone: TimeZone | None = Field(
+        None,
+        description="Zone that times without an offset are read in: `UTC`, an IANA name such "
+        "as `America/Los_Angeles`, or an offset such as `-07:00`. Abbreviations such as PDT "
+        "are ambiguous and refused.",
+    )
+    timeline: list[Event] = Field(
+        default_factory=list, max_length=MANY, description="What happened when, as written."
+    )
+    effort: list[EffortPhase] = Field(
+        default_factory=list,
+        max_length=FEW,
+        description="Time spent per phase, in minutes, when measured apart from the timeline.",
+    )
+    impact: Impact | None = Field(None, description="Who or what was affected, and how much.")
     detection: Text | None = Field(None, description="How it was noticed.")
-    symptom: Symptom | None = Field(None, description="What was seen, with the error verbatim.")
-    root_cause: RootCause | None = Field(None, description="Why it happened.")
-    fix: Fix | None = Field(None, description="How it was fixed.")
-    implementation: list[ImplementationStep] = Field(
-        default_factory=list, description="Steps taken to ship the fix."
+    cause: Cause | None = Field(None, description="Why it happened.")
+    errors: list[ErrorOutput] = Field(
+        default_factory=list, max_length=FEW, description="Error output, verbatim."
     )
-    verification: list[Evidence] = Field(default_factory=list, description="Proof the fix works.")
-    system_status: list[ServiceStatus] = Field(
-        default_factory=list, description="Snapshot of all services after the fix."
+    signatures: list[Line] = Field(
+        default_factory=list,
+        max_length=FEW,
+        description="Patterns that identify this incident's errors (reserved for error matching).",
     )
-    metrics: TimeMetrics = Field(default_factory=TimeMetrics, description="Time spent, in minutes.")
-    lessons: Lessons = Field(default_factory=Lessons, description="What we learned.")
-    prevention: Prevention = Field(default_factory=Prevention, description="How to prevent it.")
-    action_items: list[ActionItem] = Field(default_factory=list, description="Follow-up work.")
-    access: list[AccessRoute] = Field(default_factory=list, description="How to reach the service.")
-    outcome: Outcome | None = Field(None, description="Success metrics before and after.")
-    fix_pattern: FixPattern | None = Field(None, description="Applying the fix elsewhere.")
-    final_status: list[Fact] = Field(default_factory=list, description="Closing status board.")
-    related: list[IncidentId] = Field(default_factory=list, description="Ids of related incidents.")
-    references: list[Reference] = Field(default_factory=list, description="Links and documents.")
+    fix: Fix | None = Field(None, description="How it was resolved: changes and steps.")
+    action_items: list[ActionItem] = Field(
+        default_factory=list, max_length=MANY, description="Follow-up work."
+    )
+    lessons: Lessons | None = Field(None, description="What we learned.")
+    prevention: Prevention = Field(
+        default_factory=Prevention,
+        description="Practices and a checklist that keep it from happening again.",
+    )
+    sections: list[Section] = Field(
+        default_factory=list,
+        max_length=FEW,
+        description="Supporting sections: communications, decisions, FAQ, appendix, evidence.",
+    )
+    related: Related = Field(
+        default_factory=Related, description="Related incidents and outside links."
+    )
+
+    @field_validator("timeline")
+    @classmethod
+    def _timeline_in_order(cls, timeline: list[Event], info: ValidationInfo) -> list[Event]:
+        if "timezone" not in info.data:
+            return timeline  # the zone itself is wrong; that error is enough
+        name = info.data["timezone"]
+        naive = [n for n, event in enumerate(timeline) if event.at.tzinfo is None]
+        if naive and name is None:
+            raise ValueError(
+                f"event {naive[0]} ({timeline[naive[0]].at:%Y-%m-%d %H:%M}) has no UTC offset: "
+                "set the record's `timezone:` (e.g. UTC) or write the offset, "
+                "as in 2019-03-26T23:04:00-07:00"
+            )
+        tz = zone(name) if name else dt.UTC
+        seen: dict[EventKind, int] = {}
+        for number, event in enumerate(timeline):
+            if event.kind in UNIQUE_KINDS and event.kind in seen:
+                raise ValueError(
+                    f"events {seen[event.kind]} and {number} are both marked {event.kind.value}; "
+                    "mark only the first"
+                )
+            if event.kind is not None:
+                seen.setdefault(event.kind, number)
+        if EventKind.STARTED not in seen:
+            return timeline
+        start = timeline[seen[EventKind.STARTED]]
+        for kind, number in seen.items():
+            event = timeline[number]
+            if _aware(event.at, tz) < _aware(start.at, tz):
+                raise ValueError(
+                    f"event {number} is marked {kind.value} at {event.at:%Y-%m-%d %H:%M}, before "
+                    f"the start at {start.at:%Y-%m-%d %H:%M}: no milestone precedes `started`"
+                )
+        return timeline
 
     @field_validator("related")
     @classmethod
-    def _not_self_related(cls, related: list[str], info: ValidationInfo) -> list[str]:
+    def _not_self_related(cls, related: Related, info: ValidationInfo) -> Related:
         own = info.data.get("id")
-        if own in related:
+        if own in related.incidents:
             raise ValueError(f"an incident cannot be related to itself ({own})")
         return related
+
+    def moment(self, event: Event) -> dt.datetime:
+        """The event's time with its zone: naive times are read in the record's `timezone`."""
+        return _aware(event.at, zone(self.timezone) if self.timezone else dt.UTC)
+
+    def milestone(self, kind: EventKind) -> dt.datetime | None:
+        """When the first event of `kind` happened, if the timeline marks one."""
+        for event in self.timeline:
+            if event.kind is kind:
+                return self.moment(event)
+        return None
+
+    def _since_start(self, *kinds: EventKind) -> dt.timedelta | None:
+        start = self.milestone(EventKind.STARTED)
+        for kind in kinds:
+            end = self.milestone(kind)
+            if start is not None and end is not None:
+                return end - start
+        return None
+
+    @property
+    def time_to_detect(self) -> dt.timedelta | None:
+        """From `started` to `detected`."""
+        return self._since_start(EventKind.DETECTED)
+
+    @property
+    def time_to_mitigate(self) -> dt.timedelta | None:
+        """From `started` to `mitigated`; a resolution also ends impact, so failing that to `resolved`."""
+        return self._since_start(EventKind.MITIGATED, EventKind.RESOLVED)
+
+    @property
+    def time_to_resolve(self) -> dt.timedelta | None:
+        """From `started` to `resolved`."""
+        return self._since_start(EventKind.RESOLVED)
+
+    @property
+    def effort_minutes(self) -> float | None:
+        """The effort breakdown's total."""
+        return sum(p.minutes for p in self.effort) if self.effort else None
+
+
+def _aware(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=tz)
+
+
+def find_placeholders(value: object, path: str = "") -> list[str]:
+    """Dotted paths (`summary`, `timeline.2.text`) of values starting with TODO, in a model or data."""
+    found: list[str] = []
+    items: list[tuple[str, object]] = []
+    if isinstance(value, str):
+        return [path or "(value)"] if PLACEHOLDER.match(value.strip()) else []
+    if isinstance(value, BaseModel):
+        items = [(name, getattr(value, name)) for name in type(value).model_fields]
+    elif isinstance(value, Mapping):
+        items = [(str(key), item) for key, item in value.items()]
+    elif isinstance(value, list | tuple):
+        items = [(str(number), item) for number, item in enumerate(value)]
+    for key, item in items:
+        if key not in VERBATIM_FIELDS:
+            found += find_placeholders(item, f"{path}.{key}" if path else key)
+    return found

@@ -18,7 +18,8 @@ from .claim import Known, publish, scan
 from .errors import NexusError, UsageError, display_path
 from .loader import parse_incident
 from .markdown import Safe, join
-from .models import ID_PATTERN, SEVERITY_MEANING, Severity, Status
+from .models import Status
+from .record_types import DEFAULT_SEVERITIES, ID_PATTERN, SEVERITY_MEANING
 from .options import (
     parse_date,
     parse_severity,
@@ -36,7 +37,6 @@ PLACEHOLDER_SUMMARY = (
     "TODO: replace this line with one paragraph on what happened, why it happened"
     " and how it was fixed."
 )
-DEFAULT_SEVERITY = Severity.SEV3
 # Characters that JSON leaves bare but YAML reads as line breaks or refuses outright.
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 T = TypeVar("T")
@@ -53,7 +53,7 @@ class Draft:
     """The values of a new record, as given; None where still missing."""
 
     title: str | None = None
-    severity: Severity | None = None
+    severity: str | None = None
     services: list[str] = field(default_factory=list)
     date: dt.date = field(default_factory=dt.date.today)
     status: Status = Status.DRAFT
@@ -61,6 +61,10 @@ class Draft:
     authors: list[str] = field(default_factory=list)
     summary: str = PLACEHOLDER_SUMMARY
     related: list[str] = field(default_factory=list)
+    #: The team's severity scale, worst first.
+    scale: tuple[str, ...] = DEFAULT_SEVERITIES
+    #: True when no --date was given and today was chosen.
+    dated_today: bool = True
 
     def missing(self) -> list[str]:
         names = [("TITLE", self.title), ("--severity", self.severity), ("--service", self.services)]
@@ -77,19 +81,22 @@ def draft_from_options(
     authors: list[str] | None,
     summary: str | None,
     related: list[str] | None,
+    scale: tuple[str, ...] = DEFAULT_SEVERITIES,
 ) -> Draft:
     """Check every value given on the command line; the first bad one is a UsageError."""
     draft = Draft(
         title=parse_title(title) if title is not None else None,
-        severity=parse_severity(severity) if severity is not None else None,
+        severity=parse_severity(severity, scale) if severity is not None else None,
         services=parse_slugs(services or [], "--service"),
         status=parse_status(status),
         tags=parse_slugs(tags or [], "--tag"),
         authors=[parse_text(a, "--author", one_line=True, limit=2000) for a in authors or []],
         related=[r.strip() for r in related or []],
+        scale=scale,
     )
     if date is not None:
         draft.date = parse_date(date)
+        draft.dated_today = False
     if summary is not None:
         draft.summary = parse_text(summary, "--summary", one_line=False, limit=20000)
     for rid in draft.related:
@@ -142,6 +149,8 @@ def new_record(draft: Draft, directory: Path, templates_dir: Path, *, prompt: bo
         ask(draft, known)
     for note in note_new_services(draft, known):
         click.echo(note, err=True)
+    if draft.dated_today:
+        click.echo(f"note: dated {draft.date.isoformat()} (today); --date sets another day", err=True)
     return create(draft, directory, template)
 
 
@@ -150,10 +159,14 @@ def ask(draft: Draft, known: Known) -> Draft:
     if not draft.title:
         draft.title = _prompt("Title", parse_title)
     if draft.severity is None:
-        for severity in Severity:
-            click.echo(f"  {severity.value}  {SEVERITY_MEANING[severity]}", err=True)
+        for severity in draft.scale:
+            click.echo(f"  {severity}  {SEVERITY_MEANING.get(severity, '')}".rstrip(), err=True)
+        # The middle of the scale: most incidents are neither the worst nor trivial.
+        middle = draft.scale[len(draft.scale) // 2]
         draft.severity = _prompt(
-            f"Severity ({', '.join(Severity)})", parse_severity, DEFAULT_SEVERITY.value
+            f"Severity ({', '.join(draft.scale)})",
+            lambda v: parse_severity(v, draft.scale),
+            middle,
         )
     if not draft.services:
         if known.services:
@@ -202,7 +215,7 @@ def create(draft: Draft, directory: Path, template: jinja2.Template) -> Path:
     def make_text(incident_id: str) -> str:
         text = render(template, draft, incident_id)
         # The draft must validate as written, and quoting must not change a character.
-        incident = parse_incident(text, shown)
+        incident = parse_incident(text, shown, {"severities": list(draft.scale)})
         if (incident.title, incident.summary) != (draft.title, draft.summary):
             raise NexusError(message=f"{shown}: the title or summary did not read back exactly")
         return text
@@ -231,14 +244,19 @@ def render(template: jinja2.Template, draft: Draft, incident_id: str) -> str:
         title=draft.title,
         summary=draft.summary,
         date=Safe(draft.date.isoformat()),
-        severity=draft.severity.value,
+        severity=draft.severity,
         status=draft.status.value,
+        # A draft leads its author through a postmortem with TODOs; a record filed as
+        # reviewed may hold none, so it gets only what was given.
+        guide=draft.status is Status.DRAFT,
         services=draft.services,
         tags=draft.tags,
         authors=draft.authors,
         related=draft.related,
         # Comments, from the models: they may stay as they are.
-        severities=[(Safe(s.value), Safe(SEVERITY_MEANING[s])) for s in Severity],
+        severities=[
+            (Safe(yaml_string(s)[1:-1]), Safe(SEVERITY_MEANING.get(s, ""))) for s in draft.scale
+        ],
     )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .errors import UsageError
-from .models import SLUG_PATTERN, Severity, Status
+from .models import Status
+from .record_types import DEFAULT_SEVERITIES, SLUG_PATTERN, did_you_mean
 
 MAX_SLUG = 60
 # C0, DEL and C1 controls and the non-characters: records may not hold them (the loader
@@ -51,18 +52,21 @@ def parse_title(value: str) -> str:
     return title
 
 
-def parse_severity(value: str) -> Severity:
-    for severity in Severity:
-        if value.strip().upper() == severity.value:
+def parse_severity(value: str, scale: Sequence[str] = DEFAULT_SEVERITIES) -> str:
+    """A severity on the team's scale, matched without regard to case."""
+    for severity in scale:
+        if value.strip().lower() == severity.lower():
             return severity
-    raise UsageError("--severity", f"{value!r} is not one of {', '.join(Severity)}")
+    hint = did_you_mean(value.strip(), scale)
+    raise UsageError("--severity", f"{value!r} is not one of {', '.join(scale)}{hint}")
 
 
 def parse_status(value: str) -> Status:
     for status in Status:
         if value.strip().lower() == status.value:
             return status
-    raise UsageError("--status", f"{value!r} is not one of {', '.join(Status)}")
+    hint = did_you_mean(value.strip(), [s.value for s in Status])
+    raise UsageError("--status", f"{value!r} is not one of {', '.join(Status)}{hint}")
 
 
 def parse_date(value: str) -> dt.date:

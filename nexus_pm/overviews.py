@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .checks.links import RuleEntry
 from .layout import group_uri, page_uri
 from .loader import Record
-from .models import SEVERITY_MEANING, Severity
+from .record_types import SEVERITY_MEANING
 from .views import IncidentRow, Link, Titled, incident_row, titled
 
 GROUP_HEADING = {"services": "Service", "tags": "Tag", "severity": "Severity"}
@@ -40,7 +40,7 @@ class GroupView:
 
 
 def group_view(group: Group) -> GroupView:
-    meaning = SEVERITY_MEANING[Severity(group.name)] if group.kind == "severity" else None
+    meaning = SEVERITY_MEANING.get(group.name) if group.kind == "severity" else None
     return GroupView(
         GROUP_HEADING[group.kind],
         group.name,

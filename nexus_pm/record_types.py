@@ -1,47 +1,46 @@
-"""The record's building blocks: value types, the base model, severity and status."""
+"""Building blocks of format 2: the base model, string types, URLs, paths, times and zones."""
 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
-from typing import Annotated, Literal
+import difflib
+import re
+import zoneinfo
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
-    model_validator,
+    ValidationInfo,
+    WithJsonSchema,
 )
 
-from .format2_types import REPO_PATH_PATTERN as REPO_PATH_PATTERN
-from .format2_types import _repo_path
-
+# Patterns end up in the JSON Schema, which editors and ajv run as ECMAScript
+# regexes in unicode mode: no Python-only syntax, no escaped quotes.
 ID_PATTERN = r"^INC-[0-9]{4,6}$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,62}$"
 RULE_PATTERN = r"^[a-z0-9-]+/[a-z0-9-]+$"
-
-# A service's or tag's page is services/<slug>.md or tags/<slug>.md, beside the overview
-# of them all at index.md, which a slug of that name would silently replace.
-RESERVED_SLUGS = frozenset({"index"})
-
-
-def _not_reserved(value: str) -> str:
-    if value in RESERVED_SLUGS:
-        raise ValueError("is a reserved name: services/index.md and tags/index.md are overviews")
-    return value
-
-
-IncidentId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), AfterValidator(_not_reserved)]
-Line = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
-Minutes = Annotated[float, Field(ge=0, le=525600)]
-# Format 1 checks repo paths as format 2 does: one rule for every path a check opens.
-RepoPath = Annotated[
-    str, AfterValidator(_repo_path), Field(json_schema_extra={"pattern": REPO_PATH_PATTERN})
-]
+LANGUAGE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9+#._-]{0,39}$"
+REPO_PATH_PATTERN = r"^(?!.*(^|/)[.][.]?(/|$))[A-Za-z0-9._+@-]+(/[A-Za-z0-9._+@-]+)*$"
+_URL_TAIL = "[^\\s<>\"'`\\\\]"
+URL_PATTERN = (
+    f"^(https?://[A-Za-z0-9.-]+(:[0-9]{{1,5}})?([/?#]{_URL_TAIL}*)?"
+    f"|mailto:{_URL_TAIL}+@{_URL_TAIL}+)$"
+)
+TIME_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?$"
+)
+TIME_FORMATS = "`2019-03-26 23:04` (read in the record's timezone) or `2019-03-26T23:04:00-07:00`"
+_REPO_PATH_CHARS = re.compile(r"[A-Za-z0-9._+@/-]")
+_BARE_TIME = re.compile(r"^[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?(\s*[A-Za-z]{1,5})?$")
+_OFFSET = re.compile(r"^(UTC)?([+-])([0-9]{2}):([0-9]{2})$")
+_ABBREVIATION = re.compile(r"^[A-Z]{2,5}[0-9]*([A-Z]{2,4})?$")
 
 
 class Model(BaseModel):
@@ -55,109 +54,214 @@ class Model(BaseModel):
     )
 
 
-class Severity(StrEnum):
-    """How bad it was, SEV1 the worst."""
-
-    SEV1 = "SEV1"
-    SEV2 = "SEV2"
-    SEV3 = "SEV3"
-    SEV4 = "SEV4"
+def did_you_mean(value: str, choices: Sequence[str]) -> str:
+    """`; did you mean 'x'?` for the closest choice, ignoring case, or nothing."""
+    lowered = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
+    return f"; did you mean {lowered[close[0]]!r}?" if close else ""
 
 
+Line = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+Short = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+# Error output, code and logs are kept exactly as pasted: leading spaces and the
+# final newline are part of what a reader compares against their own terminal.
+Verbatim = Annotated[
+    str, StringConstraints(min_length=1, max_length=100_000, strip_whitespace=False)
+]
+
+
+def _number_as_written(value: Any) -> Any:
+    # `value: 120` and a port in a table are numbers to YAML and figures to the
+    # reader: keep them, as text.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _text_or_number(min_length: int) -> WithJsonSchema:
+    text = {"type": "string", "minLength": min_length, "maxLength": 2000}
+    return WithJsonSchema({"anyOf": [text, {"type": "number"}]})
+
+
+Value = Annotated[
+    str,
+    BeforeValidator(_number_as_written),
+    StringConstraints(min_length=1, max_length=2000),
+    _text_or_number(1),
+]
+Cell = Annotated[
+    str, BeforeValidator(_number_as_written), StringConstraints(max_length=2000), _text_or_number(0)
+]
+Minutes = Annotated[float, Field(ge=0, le=525600)]
+IncidentId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+# A service's or tag's page is services/<slug>.md or tags/<slug>.md, beside the overview
+# of them all at index.md, which a slug of that name would silently replace.
+RESERVED_SLUGS = frozenset({"index"})
+
+
+def _not_reserved(value: str) -> str:
+    if value in RESERVED_SLUGS:
+        raise ValueError("is a reserved name: services/index.md and tags/index.md are overviews")
+    return value
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), AfterValidator(_not_reserved)]
+RuleId = Annotated[str, StringConstraints(pattern=RULE_PATTERN)]
+Language = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
+
+
+def _url(value: str) -> str:
+    if not re.fullmatch(URL_PATTERN, value):
+        raise ValueError(
+            "must be an http, https or mailto URL, such as https://example.com/issue/1"
+        )
+    return value
+
+
+Url = Annotated[
+    str,
+    StringConstraints(max_length=2000),
+    AfterValidator(_url),
+    Field(json_schema_extra={"pattern": URL_PATTERN}),
+]
+
+
+def _repo_path(value: str) -> str:
+    # Checks and links open these paths, so they must stay inside the repo and
+    # hold nothing a shell or a URL would read as syntax.
+    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
+        raise ValueError("must be relative to the repo root, not absolute")
+    if ".." in value.split("/"):
+        raise ValueError("must stay inside the repo; '..' is not allowed")
+    odd = "".join(sorted(set(_REPO_PATH_CHARS.sub("", value))))
+    if odd:
+        raise ValueError(f"may hold only ASCII letters, digits, '/' and . _ + @ -, not {odd!r}")
+    if not re.fullmatch(REPO_PATH_PATTERN, value):
+        raise ValueError("must be a plain path such as services/api/Dockerfile")
+    return value
+
+
+RepoPath = Annotated[
+    str,
+    StringConstraints(max_length=1000),
+    AfterValidator(_repo_path),
+    Field(json_schema_extra={"pattern": REPO_PATH_PATTERN}),
+]
+
+
+def _known(what: str, key: str) -> Callable[[str, ValidationInfo], str]:
+    """A validator that checks a value against the list the caller passed as context[key]."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        allowed = (info.context or {}).get(key)
+        if allowed is not None and value not in allowed:
+            raise ValueError(f"{value!r} is not a known {what}{did_you_mean(value, allowed)}")
+        return value
+
+    return check
+
+
+DEFAULT_SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
+# What the default scale means; a team's own scale is shown without meanings.
 SEVERITY_MEANING = {
-    Severity.SEV1: "Critical: a core product is down for most users, or data is lost.",
-    Severity.SEV2: "Major: a service or feature is unavailable for many users.",
-    Severity.SEV3: "Minor: degraded service with a workaround, or an internal outage.",
-    Severity.SEV4: "Low: no user impact; a near miss worth learning from.",
+    "SEV1": "Critical: a core product is down for most users, or data is lost.",
+    "SEV2": "Major: a service or feature is unavailable for many users.",
+    "SEV3": "Minor: degraded service with a workaround, or an internal outage.",
+    "SEV4": "Low: no user impact; a near miss worth learning from.",
 }
 
 
-class Status(StrEnum):
-    """Where the postmortem is in its lifecycle."""
-
-    DRAFT = "draft"
-    INVESTIGATING = "investigating"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-
-
-class Fact(Model):
-    """A labelled value, such as `Status: HEALTHY`."""
-
-    label: Line = Field(description="What the value is, e.g. `Status`.")
-    value: Line = Field(description="The value, kept as written.")
+def _on_scale(value: str, info: ValidationInfo) -> str:
+    # Teams grade on their own scale (P0-P4, SEV0-SEV3, ...); the record uses
+    # theirs as written instead of translating it into ours.
+    scale = (info.context or {}).get("severities") or DEFAULT_SEVERITIES
+    if value not in scale:
+        scale_text = ", ".join(scale)
+        raise ValueError(
+            f"{value!r} is not on the severity scale ({scale_text}){did_you_mean(value, scale)}"
+        )
+    return value
 
 
-class Times(Model):
-    """When things happened. All optional; those given must be in order."""
-
-    started: dt.datetime | None = Field(None, description="When the problem began.")
-    detected: dt.datetime | None = Field(None, description="When someone or something noticed.")
-    mitigated: dt.datetime | None = Field(None, description="When user impact stopped.")
-    resolved: dt.datetime | None = Field(None, description="When the fix was in place.")
-
-    @model_validator(mode="after")
-    def _in_order(self) -> Times:
-        seen: list[tuple[str, dt.datetime]] = []
-        for name in ("started", "detected", "mitigated", "resolved"):
-            value = getattr(self, name)
-            if value is None:
-                continue
-            for earlier_name, earlier in seen:
-                if _comparable(value) < _comparable(earlier):
-                    raise ValueError(f"{name} ({value}) is before {earlier_name} ({earlier})")
-            seen.append((name, value))
-        return self
+Service = Annotated[Slug, AfterValidator(_known("service", "services"))]
+Tag = Annotated[Slug, AfterValidator(_known("tag", "tags"))]
+Severity = Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_on_scale)]
 
 
-def _comparable(value: dt.datetime) -> dt.datetime:
-    # Naive times are read as UTC so that mixed records still compare.
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+def _event_time(value: Any) -> Any:
+    # A bare `14:54` says nothing about the day, and events of one incident
+    # often span midnight; so every time carries its date.
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        raise ValueError(f"{value} is a date without a time of day; write {TIME_FORMATS}")
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        bare = f"{value // 60}:{value % 60:02d}"
+        raise ValueError(
+            f"is the number {value} (YAML reads an unquoted {bare} as minutes); "
+            f"write the date and time: {TIME_FORMATS}"
+        )
+    if not isinstance(value, str):
+        raise ValueError(f"must be a date and time such as {TIME_FORMATS}")
+    text = value.strip()
+    if text[:1] in ("±", "~"):
+        raise ValueError(
+            f"{text!r}: write the time without {text[0]!r} and mark it `approximate: true`"
+        )
+    if _BARE_TIME.match(text):
+        raise ValueError(f"{text!r} has no date; write {TIME_FORMATS}")
+    if not re.fullmatch(TIME_PATTERN, text):
+        raise ValueError(f"{text!r} is not a date and time; write {TIME_FORMATS}")
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a real date and time ({exc})") from None
 
 
-class Evidence(Model):
-    """Proof that the fix works: status lines, health JSON, log excerpts."""
-
-    title: Line = Field(description="What this shows, e.g. `Health check response`.")
-    kind: Literal["status", "json", "log", "text"] = Field(description="The kind of evidence.")
-    content: Text = Field(description="The evidence, verbatim.")
-
-
-class ServiceState(StrEnum):
-    """State of a service in a status snapshot."""
-
-    HEALTHY = "healthy"
-    UNHEALTHY = "unhealthy"
-    RUNNING = "running"
-    DEGRADED = "degraded"
-    EXITED = "exited"
-    UNKNOWN = "unknown"
+EventTime = Annotated[
+    dt.datetime,
+    BeforeValidator(_event_time),
+    WithJsonSchema({"type": "string", "pattern": TIME_PATTERN}),
+]
 
 
-class ServiceStatus(Model):
-    """One row of the system status snapshot."""
+def _time_zone(value: str) -> str:
+    # Abbreviations are ambiguous (CST is US Central and China Standard Time),
+    # and fixed ones like PDT go wrong across a DST change: names or offsets only.
+    if value in ("UTC", "Z") or _OFFSET.match(value):
+        return value
+    if _ABBREVIATION.fullmatch(value) and value != "GMT":
+        raise ValueError(
+            f"{value!r} is an abbreviation, and abbreviations are ambiguous: write an IANA "
+            "name such as America/Los_Angeles, or a UTC offset such as -07:00"
+        )
+    if value not in _zone_names():
+        raise ValueError(
+            f"{value!r} is not a time zone: write UTC, an IANA name such as Europe/Copenhagen, "
+            f"or a UTC offset such as +01:00{did_you_mean(value, sorted(_zone_names()))}"
+        )
+    return value
 
-    service: Line = Field(description="The service's display name.")
-    state: ServiceState = Field(description="Its state when the snapshot was taken.")
-    port: int | None = Field(None, ge=1, le=65535, description="The port it listens on.")
-    subject: bool = Field(False, description="True for the service this incident is about.")
+
+def _zone_names() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(zoneinfo.available_timezones())
+    return _ZONES
 
 
-class TimeMetrics(Model):
-    """Time spent, in minutes. When total and parts are given, the parts add up to it."""
+_ZONES: set[str] = set()
 
-    to_detect: Minutes | None = Field(None, description="Minutes from start to detection.")
-    to_diagnose: Minutes | None = Field(None, description="Minutes to find the cause.")
-    to_fix: Minutes | None = Field(None, description="Minutes to write the fix.")
-    to_deploy: Minutes | None = Field(None, description="Minutes to ship the fix.")
-    total: Minutes | None = Field(None, description="Minutes from problem to solution.")
+TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_time_zone)]
 
-    @model_validator(mode="after")
-    def _parts_add_up(self) -> TimeMetrics:
-        parts = [self.to_detect, self.to_diagnose, self.to_fix, self.to_deploy]
-        given = [p for p in parts if p is not None]
-        if self.total is not None and given and abs(sum(given) - self.total) > 1e-6:
-            raise ValueError(
-                f"total is {self.total:g} minutes but its parts add up to {sum(given):g}"
-            )
-        return self
+
+def zone(name: str) -> dt.tzinfo:
+    """The tzinfo that a valid `timezone:` value names."""
+    if name in ("UTC", "Z"):
+        return dt.UTC
+    offset = _OFFSET.match(name)
+    if offset:
+        sign = -1 if offset.group(2) == "-" else 1
+        delta = dt.timedelta(hours=int(offset.group(3)), minutes=int(offset.group(4)))
+        return dt.timezone(sign * delta)
+    return zoneinfo.ZoneInfo(name)

@@ -16,11 +16,12 @@ from . import markdown as md
 from .checks.links import rule_entries
 from .checks.registry import META_RULES
 from .errors import display_path
-from .layout import page_uri, relative
+from .incident_view import incident_view
+from .layout import image_uri, page_uri, relative
 from .loader import Record
-from .models import Severity
 from .overviews import Group, checklist, group_view, groups_view, rule_view
-from .views import incident_row, incident_view
+from .record_types import DEFAULT_SEVERITIES
+from .views import incident_row
 
 __all__ = ["Renderer", "template_environment"]
 
@@ -62,11 +63,15 @@ def template_environment(
 class Renderer:
     """Holds the template environment and turns records into pages."""
 
-    def __init__(self, templates_dir: Path | None = None) -> None:
+    def __init__(
+        self, templates_dir: Path | None = None, severities: Sequence[str] = DEFAULT_SEVERITIES
+    ) -> None:
+        self.severities = tuple(severities)
         # Whatever a template writes without a filter is escaped: only Safe passes as it is.
         self.env = template_environment(templates_dir, finalize=md.finalize)
         self.env.filters.update(
             t=md.inline,
+            prose=md.inline,
             one=md.one,
             text=md.escape,
             cell=md.cell,
@@ -86,7 +91,9 @@ class Renderer:
         def link(target: str) -> md.Safe:
             return md.path(relative(target, start))
 
-        return self.env.get_template(template).render(link=link, uri=uri, **context)
+        return self.env.get_template(template).render(
+            link=link, image=image_uri, uri=uri, **context
+        )
 
     def incident(self, record: Record, by_id: dict[str, Record]) -> str:
         return self._render(
@@ -115,18 +122,20 @@ class Renderer:
         pages["rules.md"] = self._render("rules.md.j2", "rules.md", rules=rules, meta=meta)
         return dict(sorted(pages.items()))
 
-    @staticmethod
-    def groups(records: Iterable[Record]) -> dict[str, list[Group]]:
+    def groups(self, records: Iterable[Record]) -> dict[str, list[Group]]:
         found: dict[str, dict[str, Group]] = defaultdict(dict)
+        for severity in self.severities:
+            found["severity"][severity] = Group("severity", severity)
         for record in records:
             i = record.incident
             keys = [("services", s) for s in i.services] + [("tags", t) for t in i.tags]
-            keys.append(("severity", i.severity.value))
+            if i.severity:
+                keys.append(("severity", i.severity))
             for kind, name in keys:
                 found[kind].setdefault(name, Group(kind, name)).records.append(record)
-        for severity in Severity:
-            found["severity"].setdefault(severity.value, Group("severity", severity.value))
+        # Severities keep the scale's order, worst first; names sort.
         return {
-            kind: sorted(found[kind].values(), key=lambda g: g.name)
-            for kind in ("services", "tags", "severity")
+            "services": sorted(found["services"].values(), key=lambda g: g.name),
+            "tags": sorted(found["tags"].values(), key=lambda g: g.name),
+            "severity": list(found["severity"].values()),
         }

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .format2 import Incident
+from .models import Incident
 from .signature_lines import output_lines
 from .signature_text import GENERIC, code_tokens, normalise, signature, tokens
 

@@ -11,14 +11,23 @@ from .errors import NexusError
 from .loader import MAX_BYTES, Record, cross_record_problems, load_all
 
 
-def load_records(paths: Sequence[Path], *, max_bytes: int = MAX_BYTES) -> list[Record]:
-    """Load every record under `paths`, gathering all problems before raising once."""
+def load_records(
+    paths: Sequence[Path],
+    *,
+    max_bytes: int = MAX_BYTES,
+    context: dict[str, object] | None = None,
+) -> list[Record]:
+    """Load every record under `paths`, gathering all problems before raising once.
+
+    `context` holds the team's settings that records are checked against: the severity
+    scale and the allowed services and tags.
+    """
     # Loading makes hundreds of thousands of small objects and no reference cycles; the
     # cyclic collector would rescan them over and over (a third of the time at N=1,000).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        records, problems = load_all(paths, max_bytes=max_bytes)
+        records, problems = load_all(paths, max_bytes=max_bytes, context=context)
         problems.extend(cross_record_problems(records))
         # A linked rule must flag the incident's own before snippet and pass its after.
         problems.extend(record_check_problems(records))

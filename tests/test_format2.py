@@ -13,8 +13,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from nexus_pm.format2 import Incident, find_placeholders
-from nexus_pm.format2_parts import EventKind
+from nexus_pm.models import Incident, find_placeholders
+from nexus_pm.record_parts import EventKind
 
 REALWORLD = Path(__file__).resolve().parent / "fixtures" / "realworld"
 NAMES = sorted(p.stem for p in REALWORLD.glob("*.md") if p.name != "README.md")

@@ -14,8 +14,8 @@ import jsonschema
 import pytest
 import yaml
 
-from nexus_pm.format2 import Incident
-from nexus_pm.format2_parts import EventKind
+from nexus_pm.models import Incident
+from nexus_pm.record_parts import EventKind
 from nexus_pm.migrate import MigrationError, is_format1, migrate_file, migrate_text
 
 from .conftest import ROOT, SEED

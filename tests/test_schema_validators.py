@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from nexus_pm.format2 import Incident
+from nexus_pm.models import Incident
 from nexus_pm.reference import json_schema
 
 from .components import need

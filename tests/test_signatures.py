@@ -10,7 +10,7 @@ from functools import cache
 import pytest
 import yaml
 
-from nexus_pm.format2 import Incident
+from nexus_pm.models import Incident
 from nexus_pm.signature_text import tokens
 from nexus_pm.signatures import (
     Index,

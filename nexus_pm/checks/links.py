@@ -12,7 +12,8 @@ import yaml
 from ..errors import NexusError, Problem, display_path
 from ..layout import page_uri, page_url
 from ..loader import Record, locate
-from ..models import Change, Incident
+from ..models import Incident
+from ..record_parts import Change
 from .base import Finding, Kind, ParseError, Rule
 from .files import read_confined
 from .registry import KIND_BY_NAME, RULES, unknown_rule

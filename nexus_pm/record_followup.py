@@ -7,8 +7,8 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .format2_parts import FEW
-from .format2_types import IncidentId, Line, Model, RuleId, Short, Text, Url
+from .record_parts import FEW
+from .record_types import IncidentId, Line, Model, RuleId, Short, Text, Url
 
 
 class ActionKind(StrEnum):

@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from .format2_parts import FEW, MANY, Fact
-from .format2_types import Cell, Language, Line, Model, RepoPath, Text, Url, Verbatim
+from .record_parts import FEW, MANY, Fact
+from .record_types import Cell, Language, Line, Model, RepoPath, Text, Url, Verbatim
 
 
 class TextBlock(Model):

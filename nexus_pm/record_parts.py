@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .format2_types import (
+from .record_types import (
     EventTime,
     Language,
     Line,
