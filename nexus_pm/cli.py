@@ -78,11 +78,14 @@ def build(
     site_dir: Annotated[Path, typer.Option(help="Where the site goes.", **PathOption)] = Path(
         "site"
     ),
+    drafts: Annotated[
+        bool, typer.Option("--drafts", help="Include draft records, with a draft banner.")
+    ] = False,
 ) -> None:
     """Build the site strictly; the previous site is replaced only if the build succeeds."""
     from .commands import build as command
 
-    _exit(command.run(config_file, site_dir))
+    _exit(command.run(config_file, site_dir, drafts=drafts))
 
 
 @app.command()
@@ -120,13 +123,14 @@ def new(
         str | None, typer.Argument(help="One line: what broke. Names the file.", show_default=False)
     ] = None,
     severity: Annotated[
-        str | None, typer.Option(metavar="SEV", help="SEV1 (worst) to SEV4.")
+        str | None,
+        typer.Option(metavar="SEV", help="On the team's scale; default SEV1 (worst) to SEV4."),
     ] = None,
     service: Annotated[
         list[str] | None, typer.Option(metavar="SLUG", help="Affected service; repeatable.")
     ] = None,
     date: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Default: today.")] = None,
-    status: Annotated[str, typer.Option(help="draft, investigating, resolved, closed.")] = "draft",
+    status: Annotated[str, typer.Option(help="draft, in-review or published.")] = "draft",
     tag: Annotated[
         list[str] | None, typer.Option(metavar="SLUG", help="Free tag; repeatable.")
     ] = None,

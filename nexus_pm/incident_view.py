@@ -9,7 +9,7 @@ from .loader import Record
 from .models import Incident, Status
 from .record_followup import ActionItem, ActionStatus
 from .record_parts import Analysis, Change, Fact, Step
-from .record_sections import Block
+from .record_sections import Block, CodeBlock, JsonBlock, LinksBlock, LogBlock
 from .record_types import zone
 from .views import IncidentRow, Link, Titled, duration, incident_row, minutes, moment, titled
 
@@ -271,12 +271,12 @@ def _block(block: Block) -> BlockView:
     values: dict[str, object] = {
         name: _tupled(getattr(block, name)) for name in _FIELDS if hasattr(block, name)
     }
-    if block.kind in _VERBATIM:
-        values.update(code=getattr(block, "content"), language=_VERBATIM[block.kind])
-    elif block.kind == "code":
-        values.update(code=getattr(block, "code"), language=getattr(block, "language"))
-    if "links" in values:
-        values["links"] = tuple(Ref(link.title, link.url) for link in getattr(block, "links"))
+    if isinstance(block, LogBlock | JsonBlock):
+        values.update(code=block.content, language=_VERBATIM[block.kind])
+    elif isinstance(block, CodeBlock):
+        values.update(code=block.code, language=block.language)
+    elif isinstance(block, LinksBlock):
+        values["links"] = tuple(Ref(link.title, link.url) for link in block.links)
     return BlockView(kind=block.kind, **values)  # type: ignore[arg-type]
 
 

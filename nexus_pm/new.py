@@ -19,7 +19,6 @@ from .errors import NexusError, UsageError, display_path
 from .loader import parse_incident
 from .markdown import Safe, join
 from .models import Status
-from .record_types import DEFAULT_SEVERITIES, ID_PATTERN, SEVERITY_MEANING
 from .options import (
     parse_date,
     parse_severity,
@@ -29,6 +28,7 @@ from .options import (
     parse_title,
     slugify,
 )
+from .record_types import DEFAULT_SEVERITIES, ID_PATTERN, SEVERITY_MEANING
 from .render import template_environment
 from .validate import load_records
 
@@ -150,7 +150,9 @@ def new_record(draft: Draft, directory: Path, templates_dir: Path, *, prompt: bo
     for note in note_new_services(draft, known):
         click.echo(note, err=True)
     if draft.dated_today:
-        click.echo(f"note: dated {draft.date.isoformat()} (today); --date sets another day", err=True)
+        click.echo(
+            f"note: dated {draft.date.isoformat()} (today); --date sets another day", err=True
+        )
     return create(draft, directory, template)
 
 
@@ -260,10 +262,10 @@ def render(template: jinja2.Template, draft: Draft, incident_id: str) -> str:
     )
 
 
-def check_after_edit(path: Path, directory: Path) -> None:
+def check_after_edit(path: Path, directory: Path, scale: tuple[str, ...]) -> None:
     """Validate the folder again after editing; raise with the problems of the new file."""
     try:
-        load_records([directory])
+        load_records([directory], context={"severities": list(scale)})
     except NexusError as exc:
         shown = display_path(path)
         mine = [p for p in exc.problems if p.path == shown]

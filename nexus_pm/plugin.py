@@ -20,9 +20,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import YAML_RE, get_data
 from mkdocs.utils.templates import TemplateContext
 
+from .config import Settings, load_settings, settings_from_mapping
 from .errors import NexusError
+from .images import repo_images
 from .layout import page_uri
 from .loader import MAX_BYTES, Record
+from .models import Status
 from .reference import reference_page
 from .render import Renderer
 from .validate import load_records
@@ -40,6 +43,14 @@ class PluginConfig(Config):  # type: ignore[no-untyped-call]
     """Folder of template overrides, relative to `mkdocs.yml`; it may be missing."""
     max_bytes = opt.Type(int, default=MAX_BYTES)
     """Largest record file accepted, in bytes."""
+    drafts = opt.Type(bool, default=False)
+    """Publish draft records too, with a draft banner; `mkdocs serve` always shows them."""
+    severities = opt.Optional(opt.ListOfItems(opt.Type(str)))
+    """The severity scale, worst first; default: `[tool.nexus-pm]` in pyproject.toml, or SEV1-SEV4."""
+    services = opt.Optional(opt.ListOfItems(opt.Type(str)))
+    """The services records may name; default: `[tool.nexus-pm]`, or any."""
+    tags = opt.Optional(opt.ListOfItems(opt.Type(str)))
+    """The tags records may use; default: `[tool.nexus-pm]`, or any."""
 
 
 class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
@@ -49,15 +60,39 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         self.records: list[Record] = []
         self._incident_pages: set[str] = set()
         self._preloaded = False
+        self._serving = False
+        self.settings = Settings()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # A preview shows drafts, with their banner; a published site leaves them out.
+        self._serving = command == "serve"
 
     def load(self, config: MkDocsConfig) -> list[Record]:
         """Validate the records now, so a caller can report problems before MkDocs starts."""
         incidents = self._dir(config, self.config.incidents_dir)
         if not incidents.is_dir():
             raise NexusError(message=f"nexus-pm: incidents_dir {incidents} is not a folder")
-        self.records = load_records([incidents], max_bytes=self.config.max_bytes)
+        self.settings = self._settings(config)
+        self.records = load_records(
+            [incidents], max_bytes=self.config.max_bytes, context=self.settings.context()
+        )
         self._preloaded = True
         return self.records
+
+    def _settings(self, config: MkDocsConfig) -> Settings:
+        """pyproject.toml's `[tool.nexus-pm]`, with any setting given in mkdocs.yml instead."""
+        root = Path(config.config_file_path).parent
+        settings = load_settings(root)
+        given = {k: self.config[k] for k in ("severities", "services", "tags")}
+        if not any(v is not None for v in given.values()):
+            return settings
+        shown = Path(config.config_file_path).name
+        mine = settings_from_mapping(given, shown, lambda key: 1, prefix="plugins.nexus-pm")
+        return Settings(
+            mine.severities if given["severities"] is not None else settings.severities,
+            mine.services if given["services"] is not None else settings.services,
+            mine.tags if given["tags"] is not None else settings.tags,
+        )
 
     def _dir(self, config: MkDocsConfig, value: str) -> Path:
         return (Path(config.config_file_path).parent / value).resolve()
@@ -71,10 +106,19 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
                 raise PluginError(f"nexus-pm: invalid incident records:\n{exc}") from None
         # Every later build (mkdocs serve) must read the records afresh.
         self._preloaded = False
-        pages = Renderer(templates).site(self.records)
+        drafts = self.config.drafts or self._serving
+        shown = [r for r in self.records if drafts or r.incident.status is not Status.DRAFT]
+        try:
+            images = repo_images(shown, Path(config.config_file_path).parent)
+        except NexusError as exc:
+            raise PluginError(f"nexus-pm: invalid incident records:\n{exc}") from None
+        pages = Renderer(templates, self.settings.severities).site(shown)
         pages["reference/schema.md"] = reference_page()
-        self._incident_pages = {page_uri(r.incident) for r in self.records}
-        edit_uris = {page_uri(r.incident): _edit_uri(r.path, config) for r in self.records}
+        self._incident_pages = {page_uri(r.incident) for r in shown}
+        edit_uris = {page_uri(r.incident): _edit_uri(r.path, config) for r in shown}
+        for uri, data in images.items():
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, content=data))
         for uri, content in pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"nexus-pm: generated page {uri} clashes with a file in docs/")

@@ -59,8 +59,8 @@ class _Refused(NexusError):
     """The site directory is something a build must not replace; nothing was touched."""
 
 
-def build_site(config_file: Path, site_dir: Path) -> None:
-    """Build strictly into a temporary folder, then swap it into `site_dir`."""
+def build_site(config_file: Path, site_dir: Path, *, drafts: bool = False) -> None:
+    """Build strictly into a temporary folder, then swap it into `site_dir`; `drafts` too."""
     if not config_file.is_file():
         raise NexusError(message=f"{display_path(config_file)}: no such MkDocs configuration")
     _log_to_stderr()
@@ -69,6 +69,9 @@ def build_site(config_file: Path, site_dir: Path) -> None:
         # No site_dir yet: MkDocs would check the staging folder, not the real target;
         # the checks below do that, and the staging folder is set once it is made.
         config = load_config(str(config_file), strict=True)
+        plugin = config.plugins.get("nexus-pm")
+        if drafts and isinstance(plugin, NexusPlugin):
+            plugin.config["drafts"] = True
         _refuse_protected(site_dir, target, _protected(config_file, config))
         target.parent.mkdir(parents=True, exist_ok=True)
         with _locked(target.parent):

@@ -98,8 +98,8 @@ SafeLoader.yaml_implicit_resolvers = {
 }
 
 
-def read_text(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = None) -> str:
-    """Read a record's text, refusing links out of `root`, oversize files and bad encodings."""
+def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = None) -> bytes:
+    """Read a file whole, refusing links out of `root`, what is not a file, and oversize files."""
     shown = display_path(path)
     try:
         if path.is_symlink() and root is not None:
@@ -124,6 +124,13 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = Non
         if exc.errno == errno.ELOOP:
             raise fail(shown, 1, "file", "is a symlink loop") from None
         raise fail(shown, 1, "file", f"cannot be read: {exc.strerror or exc}") from None
+    return data
+
+
+def read_text(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = None) -> str:
+    """Read a record's text, refusing links out of `root`, oversize files and bad encodings."""
+    shown = display_path(path)
+    data = read_bytes(path, max_bytes=max_bytes, root=root)
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
         raise fail(shown, line, "file", "contains a NUL byte; records must be text")

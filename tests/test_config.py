@@ -10,8 +10,8 @@ from pydantic import ValidationError
 
 from nexus_pm.config import Settings, key_lines, load_settings, settings_from_mapping
 from nexus_pm.errors import NexusError
-from nexus_pm.format2 import Incident
-from nexus_pm.format2_types import DEFAULT_SEVERITIES
+from nexus_pm.models import Incident
+from nexus_pm.record_types import DEFAULT_SEVERITIES
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..config import Settings, load_settings
 from ..errors import InvalidValue, display_path
 
 DEFAULT_RECORDS = Path("incidents")
@@ -16,3 +17,8 @@ def existing(paths: list[Path] | None) -> list[Path]:
         if not path.exists() and not path.is_symlink():
             raise InvalidValue("PATHS", f"{display_path(path)} does not exist")
     return chosen
+
+
+def settings() -> Settings:
+    """The team's settings: `[tool.nexus-pm]` in the working folder's pyproject.toml."""
+    return load_settings(Path.cwd())

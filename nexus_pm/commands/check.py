@@ -38,6 +38,7 @@ def run(
     from ..checks.escape import plain
     from ..checks.report import summary
     from ..validate import load_records
+    from . import settings
 
     try:
         chosen = Format(fmt)
@@ -50,7 +51,11 @@ def run(
         result = run_check(
             paths or [],
             root=Path("."),
-            load=lambda: load_records([incidents]) if incidents.is_dir() else [],
+            load=lambda: (
+                load_records([incidents], context=settings().context())
+                if incidents.is_dir()
+                else []
+            ),
             config_file=config_file,
             site_url=site_url,
         )

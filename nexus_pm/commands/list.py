@@ -8,7 +8,7 @@ from pathlib import Path
 from ..edge import err
 from ..listing import Filters, select, to_json, to_table
 from ..validate import load_records
-from . import existing
+from . import existing, settings
 
 
 def run(
@@ -20,8 +20,9 @@ def run(
     tags: list[str],
     as_json: bool,
 ) -> int:
-    filters = Filters.parse(services, severities, statuses, tags)
-    records = select(load_records(existing(paths)), filters)
+    team = settings()
+    filters = Filters.parse(services, severities, statuses, tags, scale=team.severities)
+    records = select(load_records(existing(paths), context=team.context()), filters)
     if as_json:
         sys.stdout.write(to_json(records))
     elif records:

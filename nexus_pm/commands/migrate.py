@@ -24,10 +24,7 @@ def run(paths: list[Path] | None, *, check: bool) -> int:
                 # Replacing the link with a file would change what the link was for.
                 raise MigrationError("is a symlink; migrate the file it points to")
             text = read_text(path)  # size, encoding and NUL checks, as the loader has them
-            if check:
-                needed = migrate_text(text) != text
-            else:
-                needed = migrate_file(path)
+            needed = migrate_text(text) != text if check else migrate_file(path)
         except NexusError as exc:
             problems.extend(exc.problems)
             continue

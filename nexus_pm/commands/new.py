@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..edge import err, out
 from ..errors import NexusError, display_path
+from . import settings
 
 
 def should_prompt(flag: bool | None) -> bool:
@@ -35,8 +36,18 @@ def run(
     from .. import new as drafting  # Jinja and the renderer: only when drafting
 
     try:
+        team = settings()
         draft = drafting.draft_from_options(
-            title, severity, services, date, status, tags, authors, summary, related
+            title,
+            severity,
+            services,
+            date,
+            status,
+            tags,
+            authors,
+            summary,
+            related,
+            team.severities,
         )
         path = drafting.new_record(
             draft, incidents_dir, templates_dir, prompt=should_prompt(prompt)
@@ -55,5 +66,5 @@ def run(
             raise NexusError(
                 message=f"nexus-pm new: {exc.format_message()}; {shown} is kept"
             ) from None
-        drafting.check_after_edit(path, incidents_dir)
+        drafting.check_after_edit(path, incidents_dir, team.severities)
     return 0
