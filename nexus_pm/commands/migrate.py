@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..edge import err, out
-from ..errors import NexusError, Problem, display_path
+from ..errors import NexusError, Problem, display_path, one_line
 from ..loader import collect
 from ..migrate import MigrationError, migrate_file, migrate_text
-from ..yamlsafe import read_text
+from ..yamlsafe import parse_yaml, read_text
 from . import existing
 
 
@@ -23,13 +23,16 @@ def run(paths: list[Path] | None, *, check: bool) -> int:
             if path.is_symlink():
                 # Replacing the link with a file would change what the link was for.
                 raise MigrationError("is a symlink; migrate the file it points to")
-            text = read_text(path)  # size, encoding and NUL checks, as the loader has them
+            # The loader's reading and parsing first: its refusals (size, encoding, aliases,
+            # depth, custom tags) and its messages, with their lines, hold here too.
+            text = read_text(path)
+            parse_yaml(text, shown)
             needed = migrate_text(text) != text if check else migrate_file(path)
         except NexusError as exc:
             problems.extend(exc.problems)
             continue
         except MigrationError as exc:
-            problems.append(Problem(shown, 1, "record", str(exc)))
+            problems.append(Problem(shown, 1, "record", one_line(str(exc))))
             continue
         if needed:
             changed += 1
