@@ -165,7 +165,7 @@ def incident_view(record: Record, by_id: dict[str, Record], source: str) -> Inci
     """The incident page of `record`; `by_id` resolves its related incidents."""
     i = record.incident
     cause, fix, impact, lessons = i.cause, i.fix, i.impact, i.lessons
-    groups = [(heading, tuple(getattr(lessons, name))) for name, heading in LESSONS]
+    groups = [(heading, tuple(getattr(lessons, name))) for name, heading in LESSONS if lessons]
     groups += [(g.title, tuple(g.items)) for g in lessons.groups] if lessons else []
     return IncidentView(
         row=incident_row(record),
@@ -198,7 +198,10 @@ def incident_view(record: Record, by_id: dict[str, Record], source: str) -> Inci
         sections=tuple(
             SectionView(s.title, s.text, tuple(_block(b) for b in s.blocks)) for s in i.sections
         ),
-        related=tuple(titled(by_id[x]) for x in i.related.incidents if x in by_id),
+        # An id the site has no page for (a draft left out) is still named, unlinked.
+        related=tuple(
+            titled(by_id[x]) if x in by_id else Titled(x, "", None) for x in i.related.incidents
+        ),
         links=tuple(Ref(link.title, link.url) for link in i.related.links),
         source=source,
     )

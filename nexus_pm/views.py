@@ -24,7 +24,7 @@ class Titled:
 
     id: str
     title: str
-    target: str
+    target: str | None
 
 
 def titled(record: Record) -> Titled:
