@@ -7,12 +7,15 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import date
+from itertools import groupby
 from urllib.parse import quote
 
 from jinja2.filters import do_indent
 
 from . import layout
 from .checks.escape import longest_backticks
+from .prose import target as prose_target
+from .prose import tokens as prose_tokens
 from .yamlsafe import UNCARRIED
 
 
@@ -68,6 +71,61 @@ def inline(value: object) -> Safe:
         pos = match.end()
     parts.append(text[pos:].translate(_ESCAPES))
     return Safe(_unindent("".join(parts)))
+
+
+# What prose writes for the markup it keeps. Emphasis becomes HTML, as code does in `inline`,
+# not `*` again: Python-Markdown pairs asterisks by rules of its own, which next to entities,
+# inside words or in runs like `***` differ from CommonMark's, so the same `*` could pair up
+# otherwise than markdown-it paired them. A tag it stashes as it is, and the nesting stays
+# exactly as parsed; the text between the tags is escaped like any other.
+_TAGS = {
+    "em_open": "<em>",
+    "em_close": "</em>",
+    "strong_open": "<strong>",
+    "strong_close": "</strong>",
+    "softbreak": "\n",
+    "hardbreak": "\n",  # as `inline` writes every break; a `\` ending a line goes
+}
+
+
+def prose(value: object) -> Safe:
+    """Like `inline`, with the Markdown of prose fields: *emphasis*, **strong** and links.
+
+    A link stays one only to http(s), mailto or a repo path (`nexus_pm.prose.target`); any
+    other is not a link at all, and its whole source shows as text, escaped like the rest.
+    Raw HTML and images show as text too.
+    """
+    # Python-Markdown ends a paragraph at a blank line, so no markup may span one: each run of
+    # lines between blank ones is parsed on its own.
+    blocks = []
+    for text, run in groupby(_lines(value).split("\n"), key=lambda line: bool(line.strip())):
+        lines = list(run)
+        blocks.append(_prose("\n".join(lines)) if text else "\n" * (len(lines) - 1))
+    return Safe(_unindent("\n".join(blocks)))
+
+
+def _prose(text: str) -> str:
+    parts: list[str] = []
+    targets: list[str | None] = []
+    for token in prose_tokens(text):
+        kind = token.type
+        if kind in _TAGS:
+            parts.append(_TAGS[kind])
+        elif kind == "code_inline":
+            parts.append("<code>" + token.content.strip().translate(_ESCAPES) + "</code>")
+        elif kind == "link_open":
+            # The parser let only such targets through; checked again here, where it is written.
+            targets.append(prose_target(str(token.attrs.get("href", ""))))
+            parts.append("&#91;" if targets[-1] is None else "[")
+        elif kind == "link_close":
+            target = targets.pop() if targets else None
+            # Quoted, a target holds no space, quote, bracket or pipe that could end it or the
+            # table cell it is in; `&` is written as `&amp;`, so that the browser reads the
+            # `&` the link was parsed with, even where `&#...;` follows.
+            parts.append("&#93;" if target is None else f"](<{target.replace('&', '&amp;')}>)")
+        else:  # text, and anything a newer parser might add: escaped
+            parts.append(token.content.translate(_ESCAPES))
+    return "".join(parts)
 
 
 def _lines(value: object) -> str:

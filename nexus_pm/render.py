@@ -83,6 +83,7 @@ class Renderer:
             number=md.number,
             iso=md.iso,
             url=md.url,
+            prose=md.prose,
         )
 
     def _render(self, template: str, uri: str, **context: Any) -> str:
