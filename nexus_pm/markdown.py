@@ -88,25 +88,27 @@ _TAGS = {
 }
 
 
-def prose(value: object) -> Safe:
+def prose(value: object, repo: str | None = None) -> Safe:
     """Like `inline`, with the Markdown of prose fields: *emphasis*, **strong** and links.
 
     A link stays one only to http(s), mailto or a repo path (`nexus_pm.prose.target`); any
     other is not a link at all, and its whole source shows as text, escaped like the rest.
-    Raw HTML and images show as text too.
+    Raw HTML and images show as text too. A repo path links to `repo` + path, and is not a
+    link without `repo`: a page lives elsewhere than the file, so the bare path would break.
     """
     # Python-Markdown ends a paragraph at a blank line, so no markup may span one: each run of
     # lines between blank ones is parsed on its own.
     blocks = []
     for text, run in groupby(_lines(value).split("\n"), key=lambda line: bool(line.strip())):
         lines = list(run)
-        blocks.append(_prose("\n".join(lines)) if text else "\n" * (len(lines) - 1))
+        blocks.append(_prose("\n".join(lines), repo) if text else "\n" * (len(lines) - 1))
     return Safe(_unindent("\n".join(blocks)))
 
 
-def _prose(text: str) -> str:
+def _prose(text: str, repo: str | None) -> str:
     parts: list[str] = []
     targets: list[str | None] = []
+    hrefs: list[str] = []
     for token in prose_tokens(text):
         kind = token.type
         if kind in _TAGS:
@@ -115,17 +117,28 @@ def _prose(text: str) -> str:
             parts.append("<code>" + token.content.strip().translate(_ESCAPES) + "</code>")
         elif kind == "link_open":
             # The parser let only such targets through; checked again here, where it is written.
-            targets.append(prose_target(str(token.attrs.get("href", ""))))
+            href = str(token.attrs.get("href", ""))
+            targets.append(_in_repo(prose_target(href), repo))
+            hrefs.append(href)
             parts.append("&#91;" if targets[-1] is None else "[")
         elif kind == "link_close":
             target = targets.pop() if targets else None
+            href = hrefs.pop() if hrefs else ""
             # Quoted, a target holds no space, quote, bracket or pipe that could end it or the
             # table cell it is in; `&` is written as `&amp;`, so that the browser reads the
             # `&` the link was parsed with, even where `&#...;` follows.
-            parts.append("&#93;" if target is None else f"](<{target.replace('&', '&amp;')}>)")
+            # A repo path with no repo to link into still shows where it pointed, as text.
+            shown = f"&#93;&#40;{href.translate(_ESCAPES)}&#41;" if href else "&#93;"
+            parts.append(shown if target is None else f"](<{target.replace('&', '&amp;')}>)")
         else:  # text, and anything a newer parser might add: escaped
             parts.append(token.content.translate(_ESCAPES))
     return "".join(parts)
+
+
+def _in_repo(target: str | None, repo: str | None) -> str | None:
+    if target is None or target.startswith(("http://", "https://", "mailto:")):
+        return target
+    return repo + target if repo and _URL.fullmatch(repo) else None
 
 
 def _lines(value: object) -> str:

@@ -112,7 +112,10 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             images = repo_images(shown, Path(config.config_file_path).parent)
         except NexusError as exc:
             raise PluginError(f"nexus-pm: invalid incident records:\n{exc}") from None
-        pages = Renderer(templates, self.settings.severities).site(shown)
+        repo = config.repo_url
+        # GitHub's and GitLab's web views both serve a file of the default branch under this.
+        repo_files = f"{repo.rstrip('/')}/blob/HEAD/" if repo else None
+        pages = Renderer(templates, self.settings.severities, repo_files).site(shown)
         pages["reference/schema.md"] = reference_page()
         self._incident_pages = {page_uri(r.incident) for r in shown}
         edit_uris = {page_uri(r.incident): _edit_uri(r.path, config) for r in shown}

@@ -14,7 +14,7 @@ from markdown_it.rules_inline.link import link
 from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
 
-from .format2_types import REPO_PATH_PATTERN
+from .record_types import REPO_PATH_PATTERN
 
 __all__ = ["target", "tokens"]
 
@@ -23,7 +23,7 @@ __all__ = ["target", "tokens"]
 # quote, backtick, backslash, pipe, bracket, angle bracket or control is among them.
 _SAFE = "/?#&=+$,;:@!*()%"
 _TAIL = r"(?:[A-Za-z0-9/?#&=+$,;:@!*()._~-]|%[0-9A-Fa-f]{2})"
-# The models' own URL rule (format2_types.URL_PATTERN), over quoted text. As there, a scheme
+# The models' own URL rule (record_types.URL_PATTERN), over quoted text. As there, a scheme
 # is lowercase: `HTTPS://` is refused with `JAVASCRIPT:`.
 _WEB = re.compile(rf"https?://[A-Za-z0-9.-]+(?::[0-9]{{1,5}})?(?:[/?#]{_TAIL}*)?")
 _MAIL = re.compile(rf"mailto:{_TAIL}+@{_TAIL}+")

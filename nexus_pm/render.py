@@ -64,14 +64,18 @@ class Renderer:
     """Holds the template environment and turns records into pages."""
 
     def __init__(
-        self, templates_dir: Path | None = None, severities: Sequence[str] = DEFAULT_SEVERITIES
+        self,
+        templates_dir: Path | None = None,
+        severities: Sequence[str] = DEFAULT_SEVERITIES,
+        repo_files: str | None = None,
     ) -> None:
+        """`repo_files` is the web address that repo paths are appended to, e.g.
+        `https://github.com/org/repo/blob/HEAD/`; without it they show as text."""
         self.severities = tuple(severities)
         # Whatever a template writes without a filter is escaped: only Safe passes as it is.
         self.env = template_environment(templates_dir, finalize=md.finalize)
         self.env.filters.update(
             t=md.inline,
-            prose=md.inline,
             one=md.one,
             text=md.escape,
             cell=md.cell,
@@ -83,7 +87,8 @@ class Renderer:
             number=md.number,
             iso=md.iso,
             url=md.url,
-            prose=md.prose,
+            # Repo paths in prose link to the file in the repo's web view, when it has one.
+            prose=lambda value: md.prose(value, repo=repo_files),
         )
 
     def _render(self, template: str, uri: str, **context: Any) -> str:

@@ -45,8 +45,14 @@ WRITTEN = [
     ),
     ("[plain](http://example.com/a?b=1&c=2)", "[plain](<http://example.com/a?b=1&amp;c=2>)"),
     ("[mail us](mailto:oncall@example.com)", "[mail us](<mailto:oncall@example.com>)"),
-    ("[runbook](docs/runbooks/db.md#failover)", "[runbook](<docs/runbooks/db.md#failover>)"),
-    ("[file](services/api/Dockerfile)", "[file](<services/api/Dockerfile>)"),
+    (
+        "[runbook](docs/runbooks/db.md#failover)",
+        "[runbook](<https://git.example.com/o/r/blob/HEAD/docs/runbooks/db.md#failover>)",
+    ),
+    (
+        "[file](services/api/Dockerfile)",
+        "[file](<https://git.example.com/o/r/blob/HEAD/services/api/Dockerfile>)",
+    ),
     ("[x](https://x.org/Straße)", "[x](<https://x.org/Stra%C3%9Fe>)"),
     ("[x](https://x.org/a%20b)", "[x](<https://x.org/a%20b>)"),
     ("[x](https://x.org/it's)", "[x](<https://x.org/it%27s>)"),
@@ -95,13 +101,18 @@ WRITTEN = [
     # Nothing spans a blank line, where Python-Markdown starts a new paragraph.
     ("*a\n\nb*", "&#42;a\n\nb&#42;"),
     ("[a\n\nb](docs/x.md)", "&#91;a\n\nb&#93;&#40;docs/x.md&#41;"),
-    ("[x](docs/a.md)\n \n[y](docs/b.md)", "[x](<docs/a.md>)\n\n[y](<docs/b.md>)"),
+    (
+        "[x](docs/a.md)\n \n[y](docs/b.md)",
+        "[x](<https://git.example.com/o/r/blob/HEAD/docs/a.md>)\n\n[y](<https://git.example.com/o/r/blob/HEAD/docs/b.md>)",
+    ),
 ]
+
+REPO = "https://git.example.com/o/r/blob/HEAD/"
 
 
 @pytest.mark.parametrize(("source", "written"), WRITTEN)
 def test_prose_writes(source: str, written: str) -> None:
-    out = prose(source)
+    out = prose(source, repo=REPO)
     assert isinstance(out, Safe)
     assert out == written
 
@@ -250,13 +261,22 @@ def test_through_python_markdown_nothing_hostile_reaches_the_html() -> None:
     for source in sources:
         check_html(source, converter)
     # The allowed links are there, pointing where they were written to.
-    found = Elements(converter.convert(prose(" ".join(s for s, _ in WRITTEN))))
+    found = Elements(converter.convert(prose(" ".join(s for s, _ in WRITTEN), repo=REPO)))
     assert {
         "https://github.com/x/y/pull/1",
         "http://example.com/a?b=1&c=2",
         "mailto:oncall@example.com",
-        "docs/runbooks/db.md#failover",
+        "https://git.example.com/o/r/blob/HEAD/docs/runbooks/db.md#failover",
     } <= set(found.hrefs)
+
+
+def test_a_repo_path_without_a_repo_to_link_into_shows_as_text() -> None:
+    # The page is not where the file is: a bare relative link would break, and strict
+    # builds fail on a broken link, so the path is shown instead.
+    assert prose("see [the file](services/api/Dockerfile#L3)") == (
+        "see &#91;the file&#93;&#40;services/api/Dockerfile&#35;L3&#41;"
+    )
+    assert prose("[x](docs/a.md)", repo="javascript:alert(1)//") == "&#91;x&#93;&#40;docs/a.md&#41;"
 
 
 # The hostile alphabet, with a few whole words so that links of each kind come up.
