@@ -26,7 +26,9 @@ TAGS = [
 ]  # fmt: skip
 TEAMS = ["platform team", "payments team", "core team", "data team", "growth team", "sre on-call"]
 SEVERITIES = (["SEV1"] * 1) + (["SEV2"] * 4) + (["SEV3"] * 9) + (["SEV4"] * 6)
-STATUSES = ["resolved"] * 6 + ["closed"] * 3 + ["investigating", "draft"]
+# Format 1 tracked the incident; format 2 tracks the write-up's review.
+FORMAT1_STATUSES = ["resolved"] * 6 + ["closed"] * 3 + ["investigating", "draft"]
+STATUSES = ["published"] * 15 + ["in-review"] * 4 + ["draft"]
 ERRORS = [
     ("python", "Traceback (most recent call last):\n"
      "  File \"/app/{svc}/main.py\", line {n}, in <module>\n    from {mod} import create_app\n"
@@ -102,4 +104,107 @@ DOCKERFILES = {
 ACTIONS = [
     "Add an alert for {x}", "Write a runbook entry for {x}", "Automate the check for {x}",
     "Load-test {x}", "Review other services for {x}", "Add a regression test for {x}",
+]  # fmt: skip
+# Format 2: people, zones, and the words of timelines, impact, analyses, lessons and sections.
+PEOPLE = [
+    "@amara", "@bjorn", "@chen.li", "@dmitri", "@esther", "@farouk", "@grace", "@hiro",
+    "@ines", "@jonas", "@kavya", "@lucia", "@mateo", "@nadia", "@oskar", "@priya",
+    "@quentin", "@rosa", "@sanjay", "@tomasz", "@uma", "@viktor", "@wen", "@yusuf",
+]  # fmt: skip
+IANA_ZONES = [
+    "Europe/Copenhagen", "America/Los_Angeles", "America/New_York", "Europe/Berlin",
+    "Asia/Tokyo", "Australia/Sydney", "Asia/Kolkata", "America/Sao_Paulo", "Europe/London",
+]  # fmt: skip
+# Offsets as written, with their minutes east of UTC.
+OFFSETS = [("-07:00", -420), ("+01:00", 60), ("UTC+05:30", 330), ("-03:00", -180),
+           ("+09:00", 540), ("UTC-05:00", -300)]  # fmt: skip
+LEAD_UP = [
+    "Version 2.{n}.0 of {svc} is deployed with the change that later fails",
+    "A configuration change to {svc} is merged and rolled out to one region",
+    "The nightly certificate renewal job for {svc} fails without alerting",
+    "Traffic to {svc} starts to climb ahead of the {tag} campaign",
+]  # fmt: skip
+MILESTONES = {
+    "started": ["Error rate on {svc} climbs above {n} % (**impact starts**)",
+                "The first requests to {svc} time out", "{svc} pods start to crash-loop",
+                "Deploy of {svc} reaches production; requests begin to fail"],
+    "detected": ["The {alert} alert pages on-call", "Support reports customers seeing errors",
+                 "{who} notices failed requests on the {svc} dashboard",
+                 "Synthetic checks for {svc} go red"],
+    "declared": ["Incident declared in the incident channel", "{who} declares an incident and "
+                 "takes command", "Incident opened with the {tag} runbook"],
+    "escalated": ["Escalated to the {team}", "Paged the database on-call",
+                  "Escalated to the vendor's support", "Raised the severity after more reports"],
+    "mitigated": ["Rolled back {svc}; error rate drops", "Traffic shifted away from the failing "
+                  "region", "Feature flag for {tag} turned off; requests succeed again",
+                  "Scaled {svc} up; latency back under target"],
+    "resolved": ["Fix deployed to every region (**impact ends**)", "{svc} healthy again; "
+                 "incident closed", "Backlog drained and alerts cleared",
+                 "Monitoring confirms {svc} has recovered"],
+}  # fmt: skip
+EVENTS = [
+    "{who} joins the incident channel", "Status page updated: investigating {svc} errors",
+    "Found `{err}` in the {svc} logs", "Restarted the {svc} pods; they fail again",
+    "Checked recent deploys: {svc} changed {n} minutes before the start",
+    "Compared staging and production settings for {tag}", "Rollback attempted but blocked by CI",
+    "Customer support posts a macro for affected users", "Dashboards show {n} % of requests failing",
+    "Opened a ticket with the {tag} vendor", "Paused the deploy pipeline for {svc}",
+    "{who} reproduces the failure locally", "Status page updated: a fix is being deployed",
+    "Cleared the {svc} cache; no change", "{who} suspects {tag} and checks its metrics",
+    "Disk usage on the {svc} nodes checked: normal", "Recent {tag} changes listed in the channel",
+    "A second region starts failing", "Retries from clients double the load on {svc}",
+    "Fix for {svc} reviewed and merged", "Fix deployed to the canary", "Canary healthy for 10 minutes",
+    "Load on the database falls back to normal", "Customer support told the fix is rolling out",
+]  # fmt: skip
+# Events after the incident is resolved.
+AFTERMATH = [
+    "Error rate back under 1 % for an hour", "Postmortem scheduled for the next day",
+    "Status page entry closed", "Backfill of the missed {svc} jobs finished",
+]  # fmt: skip
+ALERTS = ["error-rate", "latency", "health-check", "saturation", "queue-depth", "synthetic-check"]
+FIGURES = [
+    ("Failed requests", "{n} %"), ("Customers affected", "{big}"), ("Orders not taken", "{big}"),
+    ("Duration", "{minutes} minutes"), ("Error budget used", "{n} %"), ("Support tickets", "{n}"),
+    ("Regions affected", "{few}"), ("Jobs failed", "{big}"),
+]  # fmt: skip
+WHYS = [
+    ("Why did {svc} return errors?", "Because its dependency on {tag} refused connections."),
+    ("Why were connections refused?", "Because {cause}."),
+    ("Why did nothing catch it before production?", "Because staging does not exercise {tag}."),
+    ("Why does staging not exercise it?", "Because the test data was never updated for {tag}."),
+    ("Why was the test data not updated?", "Because no one owns the staging fixtures."),
+]  # fmt: skip
+LESSONS = {
+    "went_well": ["The alert fired within minutes", "Rollback was one command and it worked",
+                  "The runbook for {svc} was up to date", "Status page updates went out on time"],
+    "went_wrong": ["Nobody noticed the failing job for weeks", "The rollback needed a manual "
+                   "approval that took {n} minutes", "Staging did not match production for {tag}",
+                   "Two people restarted the same pods without telling each other"],
+    "lucky": ["It happened during office hours", "Traffic was low because of a holiday",
+              "The one engineer who knew {tag} was on call", "No data was lost"],
+    "learned": ["Read the exact error message first", "Test the fix before documenting it",
+                "Retries need backoff and a budget", "Config belongs in review like code"],
+}  # fmt: skip
+PRACTICES = [
+    "Review {tag} settings of {svc} quarterly", "Roll out config changes one region at a time",
+    "Keep a tested rollback command in every runbook", "Load-test {svc} before each season",
+]  # fmt: skip
+STEP_COMMANDS = [
+    ("Rebuilt the image", "docker compose build {svc}", "~{n} minutes", "SUCCESS"),
+    ("Rolled back", "kubectl rollout undo deployment/{svc}", "1 minute", "ROLLED BACK"),
+    ("Restarted the service", "docker compose up -d {svc}", None, "HEALTHY"),
+    ("Scaled out", "kubectl scale deployment/{svc} --replicas={few}", "2 minutes", None),
+    ("Checked health", "curl -fsS http://{svc}.internal/health", None, '{"status": "ok"}'),
+]  # fmt: skip
+IMAGES = ["error-rate", "latency", "saturation", "traffic"]
+TICKETS = [
+    "https://tracker.example.com/browse/OPS-{n}",
+    "https://github.com/example/{svc}/issues/{n}",
+]
+OUTCOMES = ["down", "degraded", "slow", "returning 502s", "dropping requests", "stuck"]
+TRIGGERS = ["a deploy", "a config change", "a certificate expiry", "a traffic spike",
+            "a dependency upgrade", "a schema migration", "a node upgrade"]  # fmt: skip
+FOLLOW_UPS = [
+    *ACTIONS, "Document the rollback of {x}", "Page on the cause, not the symptom, for {x}",
+    "Add {x} to the staging smoke tests", "Move the limits of {x} into runtime configuration",
 ]  # fmt: skip

@@ -85,10 +85,10 @@ references:
 def _synthetic() -> dict[str, str]:
     sys.path.insert(0, str(ROOT / "bench"))
     try:
-        import synth
+        import synth_format1
     finally:
         sys.path.remove(str(ROOT / "bench"))
-    records: dict[str, str] = synth.generate(12, seed=5)
+    records: dict[str, str] = synth_format1.generate(12, seed=5)
     return {f"synth-{name}": text for name, text in list(records.items())[:6]}
 
 
