@@ -120,7 +120,10 @@ def write_configs(project: Path) -> None:
     ours = [p for p in plugins if isinstance(p, dict) and "nexus-pm" in p]
     if len(ours) != 1:
         raise SystemExit("mkdocs.yml: expected exactly one nexus-pm plugin entry")
-    ours[0]["nexus-pm"].update(incidents_dir="incidents", templates_dir=str(ROOT / "templates"))
+    # Drafts too, so that the plugin build makes the same pages as the plain one.
+    ours[0]["nexus-pm"].update(
+        incidents_dir="incidents", templates_dir=str(ROOT / "templates"), drafts=True
+    )
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config | {"docs_dir": "docs"}))
     plain = config | {"docs_dir": "docs-plain", "plugins": [p for p in plugins if p not in ours]}
     (project / "mkdocs-plain.yml").write_text(yaml.safe_dump(plain))

@@ -18,16 +18,13 @@ from typing import Any
 import pytest
 import yaml
 
-from nexus_pm import format2, loader
+from nexus_pm import loader, models
 from nexus_pm.checks.links import record_check_problems
-from nexus_pm.format2_parts import EventKind
-from nexus_pm.format2_sections import BLOCK_KINDS
+from nexus_pm.record_parts import EventKind
+from nexus_pm.record_sections import BLOCK_KINDS
 from nexus_pm.yamlsafe import parse_yaml
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-# `bench/run.py` loads the records through the project's loader, which reads
-# format 2 once the loader has switched to it.
-LOADER_READS_FORMAT_2 = "format" in loader.Incident.model_fields
 
 
 @functools.cache
@@ -47,17 +44,17 @@ def files() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def incidents(files: dict[str, str]) -> list[format2.Incident]:
-    return [format2.Incident.model_validate(yaml.safe_load(text)) for text in files.values()]
+def incidents(files: dict[str, str]) -> list[models.Incident]:
+    return [models.Incident.model_validate(yaml.safe_load(text)) for text in files.values()]
 
 
 def test_every_record_validates_as_format_2(files: dict[str, str]) -> None:
     for name, text in files.items():
         data = yaml.safe_load(text)
         assert data["format"] == 2 and next(iter(data)) == "format", name
-        format2.Incident.model_validate(data)
+        models.Incident.model_validate(data)
         # The project's own YAML reading keeps times and dates as strings until the schema.
-        format2.Incident.model_validate(parse_yaml(text, name))
+        models.Incident.model_validate(parse_yaml(text, name))
 
 
 def test_the_dump_reads_back_as_the_data_it_was_made_from() -> None:
@@ -69,7 +66,7 @@ def test_the_dump_reads_back_as_the_data_it_was_made_from() -> None:
 
 
 def test_linked_rules_flag_the_before_snippet_and_pass_the_after(
-    files: dict[str, str], incidents: list[format2.Incident]
+    files: dict[str, str], incidents: list[models.Incident]
 ) -> None:
     # The proofs only read the fix's snippets and the checklist, which format 2 keeps in place.
     records = [
@@ -82,7 +79,7 @@ def test_linked_rules_flag_the_before_snippet_and_pass_the_after(
 
 
 def test_records_vary_like_real_postmortems(
-    files: dict[str, str], incidents: list[format2.Incident]
+    files: dict[str, str], incidents: list[models.Incident]
 ) -> None:
     ids = {i.id for i in incidents}
     assert ids == {f"INC-{n:04d}" for n in range(1, 201)}
@@ -138,10 +135,10 @@ def test_records_vary_like_real_postmortems(
     assert 3000 <= statistics.median(sizes) <= 7000 and sizes[-1] > 2 * sizes[0], sizes
 
 
-def test_only_drafts_hold_placeholders(incidents: list[format2.Incident]) -> None:
-    held = [i for i in incidents if format2.find_placeholders(i)]
+def test_only_drafts_hold_placeholders(incidents: list[models.Incident]) -> None:
+    held = [i for i in incidents if models.find_placeholders(i)]
     assert held, "no draft keeps a TODO, as `nexus-pm new` writes them"
-    assert all(i.status is format2.Status.DRAFT for i in held)
+    assert all(i.status is models.Status.DRAFT for i in held)
 
 
 def test_generation_is_deterministic_per_seed() -> None:
@@ -177,14 +174,13 @@ def test_write_puts_the_records_and_the_images_they_show(tmp_path: Path) -> None
     assert sorted(p.name for p in paths) == sorted(synth.generate(30, seed=2))
     shown: set[Any] = set()
     for path in paths:
-        record = format2.Incident.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        record = models.Incident.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
         shown |= {b.path for s in record.sections for b in s.blocks if b.kind == "image"}
     assert shown
     for image in shown:
         assert (tmp_path / image).read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), image
 
 
-@pytest.mark.xfail(not LOADER_READS_FORMAT_2, reason="the loader reads format 1", strict=True)
 def test_script_runs_at_tiny_n_and_cleans_up(tmp_path: Path) -> None:
     out = tmp_path / "figures.json"
     work = tmp_path / "work"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nexus_pm import format2, loader
+from nexus_pm import loader, models
 from nexus_pm.checks.links import record_check_problems
-from nexus_pm.format2_parts import EventKind
-from nexus_pm.format2_sections import BLOCK_KINDS
+from nexus_pm.record_parts import EventKind
+from nexus_pm.record_sections import BLOCK_KINDS
 from nexus_pm.yamlsafe import parse_yaml
 
 from .conftest import ROOT
@@ -43,16 +43,16 @@ def test_the_writing_guide_has_an_example_record() -> None:
 
 @pytest.mark.parametrize(("name", "body"), EXAMPLES, ids=[name for name, _ in EXAMPLES])
 def test_example_validates(name: str, body: str) -> None:
-    incident = format2.Incident.model_validate(yaml.safe_load(body))
+    incident = models.Incident.model_validate(yaml.safe_load(body))
     # The project reads YAML its own way (dates stay strings until the schema): same result.
-    assert format2.Incident.model_validate(parse_yaml(body, name)) == incident
+    assert models.Incident.model_validate(parse_yaml(body, name)) == incident
     record = loader.Record(Path(name), incident, body)
     assert record_check_problems([record]) == []
 
 
 def test_the_example_derives_the_durations_the_guide_states() -> None:
     (_, body), *_ = (e for e in EXAMPLES if e[0].startswith("writing.md:"))
-    incident = format2.Incident.model_validate(yaml.safe_load(body))
+    incident = models.Incident.model_validate(yaml.safe_load(body))
     guide = DOCS[0].read_text(encoding="utf-8")
     minutes = [
         int(d.total_seconds() // 60) if d else None

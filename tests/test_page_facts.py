@@ -35,12 +35,13 @@ def page_text(markdown: str) -> str:
             line = ": ".join(cell.strip() for cell in line.strip("|").split("|"))
         lines.append(line)
     text = html.unescape(_TAG.sub("", "\n".join(lines)))
-    return " ".join(text.replace("\\|", "|").split())
+    return " ".join(text.replace("\\|", "|").replace("*", "").split())
 
 
 def fold(value: str) -> str:
-    """A record's value as page_text would read it back: code marks and inline tags dropped."""
-    return " ".join(_TAG.sub("", value.replace("`", "")).split())
+    """A record's value as page_text reads it back: inline tags and the marks that make them
+    (backticks, emphasis stars) dropped."""
+    return " ".join(_TAG.sub("", value.replace("`", "").replace("*", "")).split())
 
 
 def render(text: str, name: str) -> str:
