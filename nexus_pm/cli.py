@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,15 +18,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-Paths = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        help="Record files or folders. Default: incidents/.",
-        show_default=False,
-        parser=path_value,
-        metavar="PATHS",
-    ),
-]
+
+def _many(metavar: str, help: str) -> Any:
+    """A repeatable option; typer reads it from the annotation."""
+    return typer.Option(metavar=metavar, help=help)
+
+
+def _paths(help: str) -> Any:
+    """The PATHS argument: files or folders, none meaning the command's default."""
+    return typer.Argument(help=help, show_default=False, parser=path_value, metavar="PATHS")
+
+
+Paths = Annotated[list[Path] | None, _paths("Record files or folders. Default: incidents/.")]
 MaxBytes = Annotated[int, typer.Option(help="Largest record file accepted, in bytes.", min=1)]
 ConfigFile = Annotated[
     Path,
@@ -61,10 +64,10 @@ def validate(
 
 @app.command()
 def migrate(
-    paths: Paths = None,
     check: Annotated[
         bool, typer.Option(help="Change nothing; exit 1 if a record is still format 1.")
     ] = False,
+    paths: Paths = None,
 ) -> None:
     """Rewrite format-1 records as format 2, in place, keeping comments and key order."""
     from .commands import migrate as command
@@ -126,23 +129,16 @@ def new(
         str | None,
         typer.Option(metavar="SEV", help="On the team's scale; default SEV1 (worst) to SEV4."),
     ] = None,
-    service: Annotated[
-        list[str] | None, typer.Option(metavar="SLUG", help="Affected service; repeatable.")
-    ] = None,
+    service: Annotated[list[str] | None, _many("SLUG", "Affected service; repeatable.")] = None,
     date: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Default: today.")] = None,
     status: Annotated[str, typer.Option(help="draft, in-review or published.")] = "draft",
-    tag: Annotated[
-        list[str] | None, typer.Option(metavar="SLUG", help="Free tag; repeatable.")
-    ] = None,
-    author: Annotated[
-        list[str] | None, typer.Option(metavar="NAME", help="Who writes it; repeatable.")
-    ] = None,
+    tag: Annotated[list[str] | None, _many("SLUG", "Free tag; repeatable.")] = None,
+    author: Annotated[list[str] | None, _many("NAME", "Who writes it; repeatable.")] = None,
     summary: Annotated[
         str | None, typer.Option(help="One paragraph. Default: a TODO placeholder.")
     ] = None,
     related: Annotated[
-        list[str] | None,
-        typer.Option(metavar="ID", help="An existing related incident; repeatable."),
+        list[str] | None, _many("ID", "An existing related incident; repeatable.")
     ] = None,
     incidents_dir: Annotated[Path, typer.Option(help="Where records live.", **PathOption)] = Path(
         "incidents"
@@ -185,18 +181,10 @@ def new(
 @app.command("list")
 def list_(
     paths: Paths = None,
-    service: Annotated[
-        list[str] | None, typer.Option(metavar="SLUG", help="Only these services.")
-    ] = None,
-    severity: Annotated[
-        list[str] | None, typer.Option(metavar="SEV", help="Only these severities.")
-    ] = None,
-    status: Annotated[
-        list[str] | None, typer.Option(metavar="STATUS", help="Only these statuses.")
-    ] = None,
-    tag: Annotated[
-        list[str] | None, typer.Option(metavar="SLUG", help="Only records with these tags.")
-    ] = None,
+    service: Annotated[list[str] | None, _many("SLUG", "Only these services.")] = None,
+    severity: Annotated[list[str] | None, _many("SEV", "Only these severities.")] = None,
+    status: Annotated[list[str] | None, _many("STATUS", "Only these statuses.")] = None,
+    tag: Annotated[list[str] | None, _many("SLUG", "Only records with these tags.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array, for scripts.")] = False,
 ) -> None:
     """Show incidents, newest first: id, date, severity, status, services, title."""
@@ -217,13 +205,7 @@ def list_(
 @app.command()
 def check(
     paths: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Files or folders to check. Default: the repo (.).",
-            show_default=False,
-            parser=path_value,
-            metavar="PATHS",
-        ),
+        list[Path] | None, _paths("Files or folders to check. Default: the repo (.).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text, json or sarif.")] = "text",
     output: Output = None,

@@ -121,7 +121,7 @@ def naming(path: Path) -> Iterator[None]:
     """Report a file-system error inside as one about `path`: temporary names mean nothing."""
     try:
         yield
-    except FileExistsError:
-        raise
     except OSError as exc:
+        if isinstance(exc, FileExistsError):
+            raise  # the caller's cue to try the next name
         raise OSError(exc.errno, exc.strerror or str(exc), os.fspath(path)) from None

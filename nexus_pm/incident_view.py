@@ -105,6 +105,8 @@ class BlockView:
 
 @dataclass(frozen=True)
 class SectionView:
+    """A supporting section: its heading, prose and blocks."""
+
     title: str
     text: str | None
     blocks: tuple[BlockView, ...]
@@ -115,11 +117,11 @@ class IncidentView:
     """Everything an incident page shows; None or empty where a section is absent."""
 
     row: IncidentRow
+    facts: tuple[KeyFact, ...]
     draft: bool
     summary: str
-    tags: tuple[str, ...]
-    facts: tuple[KeyFact, ...]
     zone: str | None
+    tags: tuple[str, ...]
     timeline: tuple[Event, ...]
     effort: tuple[tuple[str, str], ...]
     effort_total: str | None

@@ -239,3 +239,11 @@ def join(values: Iterable[object], separator: str = "") -> Safe | str:
 def finalize(value: object) -> Safe:
     """What `{{ }}` writes: `Safe` as it is, anything else escaped."""
     return value if isinstance(value, Safe) else escape(value)
+
+
+#: The filters templates use, by name; each returns Safe.
+FILTERS = {
+    "t": inline, "one": one, "text": escape, "cell": cell, "fence": fence, "slug": slug,
+    "tojson": to_json, "indent": indent, "join": join, "number": number, "iso": iso, "url": url,
+    "prose": prose,
+}  # fmt: skip

@@ -28,12 +28,7 @@ FORMAT1_FIELDS = frozenset((
 ))  # fmt: skip
 # Format 1 tracked the incident (investigating, resolved, closed); format 2 tracks
 # the write-up. A record still investigating is not ready for review yet.
-STATUS = {
-    "draft": "draft",
-    "investigating": "draft",
-    "resolved": "published",
-    "closed": "published",
-}
+STATUS = {"draft": "draft", "investigating": "draft", "resolved": "published", "closed": "published"}  # fmt: skip
 
 
 def is_format1(data: Any) -> bool:

@@ -27,12 +27,7 @@ MILESTONES = {
     "mitigated": "User impact stopped.",
     "resolved": "The fix was in place.",
 }
-EFFORT_PHASES = {
-    "to_detect": "detect",
-    "to_diagnose": "diagnose",
-    "to_fix": "fix",
-    "to_deploy": "deploy",
-}
+EFFORT_PHASES = {"to_detect": "detect", "to_diagnose": "diagnose", "to_fix": "fix", "to_deploy": "deploy"}  # fmt: skip
 
 
 def timeline(record: Map) -> None:

@@ -12,8 +12,6 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from .record_followup import ActionItem, Lessons, Prevention, Related
 from .record_parts import (
-    FEW,
-    MANY,
     Cause,
     EffortPhase,
     ErrorOutput,
@@ -26,6 +24,7 @@ from .record_sections import Section
 from .record_types import (
     DEFAULT_SEVERITIES,
     ID_PATTERN,
+    MANY,
     IncidentId,
     Line,
     Model,
@@ -34,6 +33,8 @@ from .record_types import (
     Tag,
     Text,
     TimeZone,
+    many,
+    maybe,
     zone,
 )
 
@@ -69,64 +70,42 @@ class Incident(Model):
     title: Line = Field(description="One-line title: what broke, as users saw it.")
     summary: Text = Field(description="One paragraph: what happened, why, how it was resolved.")
     date: dt.date = Field(description="The day of the incident (YYYY-MM-DD).")
-    severity: Severity | None = Field(
-        None,
-        description="On the team's scale (default SEV1, worst, to SEV4); absent if not graded.",
+    severity: Severity | None = maybe(
+        "On the team's scale (default SEV1, worst, to SEV4); absent if not graded."
     )
     status: Status = Field(
         Status.DRAFT, description="Review state: draft, then in-review, then published."
     )
-    services: list[Service] = Field(
-        default_factory=list, max_length=FEW, description="Affected services, as slugs."
-    )
-    tags: list[Tag] = Field(
-        default_factory=list, max_length=FEW, description="Free tags, as slugs."
-    )
-    authors: list[Line] = Field(
-        default_factory=list, max_length=FEW, description="Who wrote this postmortem."
-    )
-    commander: Line | None = Field(None, description="The incident commander, if there was one.")
-    responders: list[Line] = Field(
-        default_factory=list, max_length=FEW, description="Who responded to the incident."
-    )
-    timezone: TimeZone | None = Field(
-        None,
-        description="Zone that times without an offset are read in: `UTC`, an IANA name such "
+    services: list[Service] = many("Affected services, as slugs.")
+    tags: list[Tag] = many("Free tags, as slugs.")
+    authors: list[Line] = many("Who wrote this postmortem.")
+    commander: Line | None = maybe("The incident commander, if there was one.")
+    responders: list[Line] = many("Who responded to the incident.")
+    timezone: TimeZone | None = maybe(
+        "Zone that times without an offset are read in: `UTC`, an IANA name such "
         "as `America/Los_Angeles`, or an offset such as `-07:00`. Abbreviations such as PDT "
-        "are ambiguous and refused.",
+        "are ambiguous and refused."
     )
-    timeline: list[Event] = Field(
-        default_factory=list, max_length=MANY, description="What happened when, as written."
+    timeline: list[Event] = many("What happened when, as written.", MANY)
+    effort: list[EffortPhase] = many(
+        "Time spent per phase, in minutes, when measured apart from the timeline."
     )
-    effort: list[EffortPhase] = Field(
-        default_factory=list,
-        max_length=FEW,
-        description="Time spent per phase, in minutes, when measured apart from the timeline.",
+    impact: Impact | None = maybe("Who or what was affected, and how much.")
+    detection: Text | None = maybe("How it was noticed.")
+    cause: Cause | None = maybe("Why it happened.")
+    errors: list[ErrorOutput] = many("Error output, verbatim.")
+    signatures: list[Line] = many(
+        "Patterns that identify this incident's errors (reserved for error matching)."
     )
-    impact: Impact | None = Field(None, description="Who or what was affected, and how much.")
-    detection: Text | None = Field(None, description="How it was noticed.")
-    cause: Cause | None = Field(None, description="Why it happened.")
-    errors: list[ErrorOutput] = Field(
-        default_factory=list, max_length=FEW, description="Error output, verbatim."
-    )
-    signatures: list[Line] = Field(
-        default_factory=list,
-        max_length=FEW,
-        description="Patterns that identify this incident's errors (reserved for error matching).",
-    )
-    fix: Fix | None = Field(None, description="How it was resolved: changes and steps.")
-    action_items: list[ActionItem] = Field(
-        default_factory=list, max_length=MANY, description="Follow-up work."
-    )
-    lessons: Lessons | None = Field(None, description="What we learned.")
+    fix: Fix | None = maybe("How it was resolved: changes and steps.")
+    action_items: list[ActionItem] = many("Follow-up work.", MANY)
+    lessons: Lessons | None = maybe("What we learned.")
     prevention: Prevention = Field(
         default_factory=Prevention,
         description="Practices and a checklist that keep it from happening again.",
     )
-    sections: list[Section] = Field(
-        default_factory=list,
-        max_length=FEW,
-        description="Supporting sections: communications, decisions, FAQ, appendix, evidence.",
+    sections: list[Section] = many(
+        "Supporting sections: communications, decisions, FAQ, appendix, evidence."
     )
     related: Related = Field(
         default_factory=Related, description="Related incidents and outside links."

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from .checks.base import Rule
 from .checks.links import RuleEntry
 from .layout import group_uri, page_uri
 from .loader import Record
@@ -97,14 +99,11 @@ def checklist(records: Iterable[Record]) -> list[ChecklistEntry]:
 class RuleView:
     """A rule on the Rules page, with the incidents and checklist items behind it."""
 
-    id: str
-    title: str
-    rationale: str
+    rule: Rule[Any]
     patterns: tuple[str, ...]
     incidents: tuple[tuple[Titled, tuple[str, ...]], ...]
 
 
 def rule_view(entry: RuleEntry) -> RuleView:
     incidents = tuple((titled(r), items) for r, items in entry.incidents)
-    rule = entry.rule
-    return RuleView(rule.id, rule.title, rule.rationale, entry.patterns, incidents)
+    return RuleView(entry.rule, entry.patterns, incidents)

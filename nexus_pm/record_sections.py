@@ -6,8 +6,20 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from .record_parts import FEW, MANY, Fact
-from .record_types import Cell, Language, Line, Model, RepoPath, Text, Url, Verbatim
+from .record_parts import Fact, Reference
+from .record_types import (
+    FEW,
+    MANY,
+    Cell,
+    Language,
+    Line,
+    Model,
+    RepoPath,
+    Text,
+    Verbatim,
+    many,
+    maybe,
+)
 
 
 class TextBlock(Model):
@@ -21,7 +33,7 @@ class CodeBlock(Model):
     """Code or commands, verbatim."""
 
     kind: Literal["code"] = Field(description="`code`.")
-    title: Line | None = Field(None, description="What the code is.")
+    title: Line | None = maybe("What the code is.")
     language: Language = Field("text", description="Highlighting language, e.g. `bash`.")
     code: Verbatim = Field(description="The code, verbatim.")
 
@@ -30,7 +42,7 @@ class LogBlock(Model):
     """Log lines, status output or a chat log, verbatim."""
 
     kind: Literal["log"] = Field(description="`log`.")
-    title: Line | None = Field(None, description="What the log is, e.g. `Container status`.")
+    title: Line | None = maybe("What the log is, e.g. `Container status`.")
     content: Verbatim = Field(description="The lines, verbatim.")
 
 
@@ -38,7 +50,7 @@ class JsonBlock(Model):
     """A JSON document, such as a health-check response, verbatim."""
 
     kind: Literal["json"] = Field(description="`json`.")
-    title: Line | None = Field(None, description="What the document is.")
+    title: Line | None = maybe("What the document is.")
     content: Verbatim = Field(description="The JSON, verbatim.")
 
 
@@ -46,7 +58,7 @@ class TableBlock(Model):
     """A table: column headings and rows of cells."""
 
     kind: Literal["table"] = Field(description="`table`.")
-    title: Line | None = Field(None, description="What the table shows.")
+    title: Line | None = maybe("What the table shows.")
     columns: list[Line] = Field(min_length=1, max_length=20, description="Column headings.")
     rows: list[Annotated[list[Cell], Field(max_length=20)]] = Field(
         min_length=1, max_length=MANY, description="Rows, each with one cell per column."
@@ -67,7 +79,7 @@ class ListBlock(Model):
     """A list of points."""
 
     kind: Literal["list"] = Field(description="`list`.")
-    title: Line | None = Field(None, description="The list's heading.")
+    title: Line | None = maybe("The list's heading.")
     ordered: bool = Field(False, description="True for a numbered list.")
     items: list[Line] = Field(min_length=1, max_length=MANY, description="The points, in order.")
 
@@ -76,7 +88,7 @@ class FactsBlock(Model):
     """Label/value pairs, such as a status board."""
 
     kind: Literal["facts"] = Field(description="`facts`.")
-    title: Line | None = Field(None, description="What the facts describe.")
+    title: Line | None = maybe("What the facts describe.")
     facts: list[Fact] = Field(min_length=1, max_length=MANY, description="The label/value pairs.")
 
 
@@ -86,22 +98,15 @@ class ImageBlock(Model):
     kind: Literal["image"] = Field(description="`image`.")
     path: RepoPath = Field(description="Repo-relative path of the image file.")
     alt: Line = Field(description="What the image shows, for readers who cannot see it.")
-    caption: Line | None = Field(None, description="A caption under the image.")
-
-
-class Link(Model):
-    """A titled link."""
-
-    title: Line = Field(description="What the link leads to.")
-    url: Url = Field(description="Where it leads (http, https or mailto).")
+    caption: Line | None = maybe("A caption under the image.")
 
 
 class LinksBlock(Model):
     """Links, such as graphs hosted elsewhere or pull requests."""
 
     kind: Literal["links"] = Field(description="`links`.")
-    title: Line | None = Field(None, description="The list's heading.")
-    links: list[Link] = Field(min_length=1, max_length=FEW, description="The links.")
+    title: Line | None = maybe("The list's heading.")
+    links: list[Reference] = Field(min_length=1, max_length=FEW, description="The links.")
 
 
 BLOCK_KINDS = ("text", "code", "log", "json", "table", "list", "facts", "image", "links")
@@ -137,10 +142,8 @@ class Section(Model):
     """A titled section for whatever the fixed fields do not cover: FAQ, decisions, appendix."""
 
     title: Line = Field(description="The section's heading, e.g. `Communications`.")
-    text: Text | None = Field(None, description="Prose at the top of the section.")
-    blocks: list[Block] = Field(
-        default_factory=list, max_length=FEW, description="The section's blocks, in order."
-    )
+    text: Text | None = maybe("Prose at the top of the section.")
+    blocks: list[Block] = many("The section's blocks, in order.")
 
     @model_validator(mode="after")
     def _not_empty(self) -> Section:

@@ -54,6 +54,21 @@ class Model(BaseModel):
     )
 
 
+# Value caps keep a pathological file cheap to validate and to render.
+MANY = 1000
+FEW = 100
+
+
+def many(description: str, most: int = FEW) -> Any:
+    """An optional list field, empty by default, of at most `most` items."""
+    return Field(default_factory=list, max_length=most, description=description)
+
+
+def maybe(description: str) -> Any:
+    """An optional field, None when absent."""
+    return Field(None, description=description)
+
+
 def did_you_mean(value: str, choices: Sequence[str]) -> str:
     """`; did you mean 'x'?` for the closest choice, ignoring case, or nothing."""
     lowered = {choice.lower(): choice for choice in choices}
@@ -119,11 +134,13 @@ def _url(value: str) -> str:
     return value
 
 
+def _pattern(pattern: str) -> Any:
+    # The JSON Schema states the pattern that the validator checks in Python, with its words.
+    return Field(json_schema_extra={"pattern": pattern})
+
+
 Url = Annotated[
-    str,
-    StringConstraints(max_length=2000),
-    AfterValidator(_url),
-    Field(json_schema_extra={"pattern": URL_PATTERN}),
+    str, StringConstraints(max_length=2000), AfterValidator(_url), _pattern(URL_PATTERN)
 ]
 
 
@@ -143,10 +160,7 @@ def _repo_path(value: str) -> str:
 
 
 RepoPath = Annotated[
-    str,
-    StringConstraints(max_length=1000),
-    AfterValidator(_repo_path),
-    Field(json_schema_extra={"pattern": REPO_PATH_PATTERN}),
+    str, StringConstraints(max_length=1000), AfterValidator(_repo_path), _pattern(REPO_PATH_PATTERN)
 ]
 
 

@@ -74,22 +74,9 @@ class Renderer:
         self.severities = tuple(severities)
         # Whatever a template writes without a filter is escaped: only Safe passes as it is.
         self.env = template_environment(templates_dir, finalize=md.finalize)
-        self.env.filters.update(
-            t=md.inline,
-            one=md.one,
-            text=md.escape,
-            cell=md.cell,
-            fence=md.fence,
-            slug=md.slug,
-            tojson=md.to_json,
-            indent=md.indent,
-            join=md.join,
-            number=md.number,
-            iso=md.iso,
-            url=md.url,
-            # Repo paths in prose link to the file in the repo's web view, when it has one.
-            prose=lambda value: md.prose(value, repo=repo_files),
-        )
+        self.env.filters.update(md.FILTERS)
+        # Repo paths in prose link to the file in the repo's web view, when it has one.
+        self.env.filters["prose"] = lambda value: md.prose(value, repo=repo_files)
 
     def _render(self, template: str, uri: str, **context: Any) -> str:
         start = posixpath.dirname(uri)

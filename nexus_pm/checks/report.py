@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import PurePosixPath
 from typing import Any
@@ -80,12 +81,7 @@ def _entry(entry: Entry) -> dict[str, Any]:
 
 
 def _problem(problem: Problem) -> dict[str, Any]:
-    return {
-        "path": problem.path,
-        "line": problem.line,
-        "field": problem.field,
-        "message": problem.message,
-    }
+    return dataclasses.asdict(problem)
 
 
 def json_report(outcome: Outcome) -> str:
