@@ -62,7 +62,7 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
     [problem] = info.value.problems
     assert problem.field == "id"
     assert problem.path.endswith("b.yaml")
-    assert problem.line == 2
+    assert problem.line == 3
     assert "already used by" in problem.message and problem.message.endswith("a.yaml")
 
 
@@ -73,13 +73,18 @@ def test_every_problem_in_every_file_is_reported(tmp_path: Path) -> None:
     (folder / "b.yaml").write_text("id: [\n", encoding="utf-8")
     with pytest.raises(NexusError) as info:
         load_records([folder])
-    files = {Path(p.path).name for p in info.value.problems}
-    assert files == {"a.yaml", "b.yaml"}
-    assert len(info.value.problems) == 6
+    found = sorted((Path(p.path).name, p.field) for p in info.value.problems)
+    assert found == [
+        ("a.yaml", "date"),
+        ("a.yaml", "format"),
+        ("a.yaml", "summary"),
+        ("a.yaml", "title"),
+        ("b.yaml", "yaml"),
+    ]
 
 
 def test_unknown_key_suggests_the_closest_field() -> None:
-    text = SEED.read_text(encoding="utf-8").replace("impact: >-", "impcat: >-")
+    text = SEED.read_text(encoding="utf-8").replace("impact:\n  text: >-", "impcat:\n  text: >-")
     with pytest.raises(NexusError) as info:
         parse_incident(text, "x.yaml")
     [problem] = info.value.problems
@@ -95,7 +100,7 @@ def test_an_escape_for_a_character_yaml_cannot_carry_is_refused(escape: str) -> 
     with pytest.raises(NexusError) as info:
         parse_incident(text, "x.yaml")
     [problem] = info.value.problems
-    assert (problem.line, problem.field) == (3, "yaml")
+    assert (problem.line, problem.field) == (4, "yaml")
     assert problem.message.startswith(f"character U+{code:04X} (written as an escape): ")
 
 
