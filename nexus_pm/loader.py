@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Tag, ValidationError
 
 from .errors import NexusError, Problem, display_path
 from .models import Incident, Status, find_placeholders
@@ -203,16 +203,17 @@ def _field(loc: Sequence[str | int]) -> str:
 def _problems(exc: ValidationError, text: str, shown: str) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
-        loc = tuple(error["loc"])
+        raw = tuple(error["loc"])
+        loc = _walk(raw)[0]
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden" and not _PLAIN_KEY.fullmatch(str(loc[-1])):
             # A key with spaces or line breaks would break the `path:line: field:` shape.
             line = locate(text, loc)
-            message = f"unknown field {brief(loc[-1])}" + _suggest(loc)
+            message = f"unknown field {brief(loc[-1])}" + _suggest(raw)
             problems.append(Problem(shown, line, _field(loc[:-1]), message))
             continue
         if error["type"] == "extra_forbidden":
-            message = "unknown field" + _suggest(loc)
+            message = "unknown field" + _suggest(raw)
         elif loc == ("format",):
             message = "write `format: 2` at the top of the record" + (
                 "" if error["type"] == "missing" else f" (got {brief(error.get('input'))})"
@@ -243,8 +244,26 @@ def _suggest(loc: tuple[str | int, ...]) -> str:
 
 
 def _fields_at(loc: Sequence[str | int]) -> list[str]:
+    annotation = _unwrap(_walk(loc)[1])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def _walk(loc: Sequence[str | int]) -> tuple[tuple[str | int, ...], Any]:
+    """`loc` without the tags of tagged unions, and the annotation it ends at (None if lost).
+
+    Pydantic puts the tag of a tagged union (a section block's `kind`) into the location;
+    it is no key of the record, and would name and place the error wrongly.
+    """
     annotation: Any = Incident
+    kept: list[str | int] = []
     for part in loc:
+        tagged = _tagged(annotation)
+        if part in tagged:
+            annotation = tagged[part]
+            continue
+        kept.append(part)
         annotation = _unwrap(annotation)
         if isinstance(part, int):
             args = typing.get_args(annotation)
@@ -253,11 +272,24 @@ def _fields_at(loc: Sequence[str | int]) -> list[str]:
             field = annotation.model_fields.get(part)
             annotation = field.annotation if field else None
         else:
-            return []
-    annotation = _unwrap(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return list(annotation.model_fields)
-    return []
+            annotation = None
+    return tuple(kept), annotation
+
+
+def _tagged(annotation: Any) -> dict[str | int, Any]:
+    """The models of a tagged union, by tag; empty for any other annotation."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return {}
+    models: dict[str | int, Any] = {}
+    for option in typing.get_args(annotation):
+        if typing.get_origin(option) is typing.Annotated:
+            model, *extras = typing.get_args(option)
+            for extra in extras:
+                if isinstance(extra, Tag):
+                    models[extra.tag] = model
+    return models
 
 
 def _unwrap(annotation: Any) -> Any:

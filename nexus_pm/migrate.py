@@ -31,6 +31,28 @@ FORMAT1_FIELDS = frozenset((
 STATUS = {"draft": "draft", "investigating": "draft", "resolved": "published", "closed": "published"}  # fmt: skip
 
 
+# The format-1 fields the migration takes apart, in format 1's shape: a mapping's keys
+# (each with its own shape), any mapping (dict), a list of one shape, a type, one of
+# a tuple's words, minutes (float), or None for any value. Anything else would be
+# dropped or garbled on the way, so it is refused instead.
+SHAPES: dict[str, Any] = {
+    "status": str,
+    "fix": dict,
+    "times": dict.fromkeys(("started", "detected", "mitigated", "resolved")),
+    "symptom": dict.fromkeys(("description", "error_output", "error_language", "observations")),
+    "root_cause": dict.fromkeys(("summary", "method", "steps", "contributing_factors")),
+    "metrics": dict.fromkeys(("to_detect", "to_diagnose", "to_fix", "to_deploy", "total"), float),
+    "implementation": [None],
+    "verification": [{"title": None, "kind": ("status", "json", "log", "text"), "content": None}],
+    "system_status": [{"service": None, "state": None, "port": None, "subject": bool}],
+    "action_items": [None],
+    "access": [{"name": None, "commands": [None], "note": None}],
+    "outcome": dict.fromkeys(("before", "after")),
+    "fix_pattern": dict.fromkeys(("when", "steps", "scope")),
+    "final_status": [None],
+}
+
+
 def is_format1(data: Any) -> bool:
     """True for a record in format 1: a mapping of format-1 fields without `format: 2`."""
     if not isinstance(data, Mapping):
@@ -54,12 +76,64 @@ def migrate_text(text: str) -> str:
         return text
     if not is_format1(data):
         raise MigrationError("not an incident record: expected a mapping with format-1 fields")
+    for key, shape in SHAPES.items():
+        if key in data:
+            _check_shape(data[key], shape, key)
     _migrate(data)
     out = dump(yaml, data)
     # The file keeps its byte order mark and line endings.
     if "\r\n" in text:
         out = out.replace("\n", "\r\n")
     return "\ufeff" + out if text.startswith("\ufeff") else out
+
+
+def _check_shape(value: Any, shape: Any, where: str) -> None:
+    """Raise MigrationError, naming the field, if `value` is not of `shape` (see SHAPES)."""
+    if value is None or shape is None:
+        return  # nothing to lose, or anything goes
+    if isinstance(shape, dict):
+        if not isinstance(value, Mapping):
+            raise _misshapen(where, "a mapping", value)
+        for key, item in value.items():
+            if key not in shape:
+                raise MigrationError(
+                    f"{where}: {_shown(key)} is not a format-1 field; "
+                    "remove or rename it, then migrate"
+                )
+            _check_shape(item, shape[key], f"{where}.{key}")
+    elif isinstance(shape, list):
+        if not isinstance(value, list):
+            raise _misshapen(where, "a list", value)
+        for number, item in enumerate(value):
+            if item is None and isinstance(shape[0], dict):
+                raise _misshapen(f"{where}.{number}", "a mapping", item)
+            _check_shape(item, shape[0], f"{where}.{number}")
+    elif shape is dict:
+        if not isinstance(value, Mapping):
+            raise _misshapen(where, "a mapping", value)
+    elif isinstance(shape, tuple):
+        if value not in shape:
+            raise _misshapen(where, "one of " + ", ".join(shape), value)
+    elif shape is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _misshapen(where, "a number of minutes", value)
+    elif not isinstance(value, shape):
+        raise _misshapen(where, "true or false" if shape is bool else "text", value)
+
+
+def _misshapen(where: str, what: str, value: Any) -> MigrationError:
+    return MigrationError(
+        f"{where} must be {what}, as in format 1 (got {_shown(value)}); fix it, then migrate"
+    )
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:36] + "...'"
 
 
 def _refuse_hostile(text: str) -> None:

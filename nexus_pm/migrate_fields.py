@@ -111,7 +111,7 @@ def effort(record: Map) -> None:
             # Format 1 refused this; dropping the total would lose a figure.
             raise MigrationError(
                 f"metrics.total is {total} minutes but its parts add up to {parts:g}; "
-                "fix the record first (`nexus-pm validate` shows it)"
+                "fix the total or its parts, then migrate"
             )
         if not phases and total is not None:
             # Only the total was measured; with parts, format 1 made the total their sum.

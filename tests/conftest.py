@@ -16,6 +16,8 @@ from nexus_pm.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "incidents" / "2025-11-09-voice-service-no-module-named-uvicorn.yaml"
+# The seed as it was written in format 1, before `nexus-pm migrate` turned it into SEED.
+FORMAT1_SEED = ROOT / "tests" / "fixtures" / "format1" / SEED.name
 PROJECT_PARTS = ("mkdocs.yml", "docs", "templates", "incidents", "schemas")
 
 

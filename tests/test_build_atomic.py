@@ -86,7 +86,10 @@ def test_invalid_record_leaves_the_site_untouched(project: Path) -> None:
     result = build(project)
     assert_failed_and_untouched(result, before, project / "site")
     lines = result.stderr.splitlines()
-    assert f"incidents/{SEED.name}:{line}: severity: Input should be" in result.stderr
+    assert (
+        f"incidents/{SEED.name}:{line}: severity: 'SEV9' is not on the severity scale "
+        "(SEV1, SEV2, SEV3, SEV4)"
+    ) in result.stderr
     assert UNCHANGED in lines
     assert lines[-1] == "1 problem in 1 file"
 

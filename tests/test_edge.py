@@ -19,7 +19,9 @@ from .components import need
 from .conftest import copy_project, tree
 from .test_bad_inputs import Run, assert_contained, run_cli
 
-NEW = ["new", "Disk trouble", "--severity", "SEV3", "--service", "storage", "--no-input"]
+# --date keeps `new` from noting that it dated the record today: the error is the only line.
+NEW = ["new", "Disk trouble", "--severity", "SEV3", "--service", "storage", "--date", "2025-11-10"]
+NEW += ["--no-input"]
 LONG = "a" * 300  # over NAME_MAX (255) for one path component
 FULL = os.strerror(errno.ENOSPC)
 READ_ONLY = os.strerror(errno.EROFS)

@@ -12,9 +12,10 @@ import yaml
 
 from nexus_pm.errors import NexusError
 from nexus_pm.loader import parse_incident
+from nexus_pm.models import Status, find_placeholders
 from nexus_pm.validate import load_records
 
-from .conftest import SEED, CliInvoke
+from .conftest import FORMAT1_SEED, SEED, CliInvoke
 from .goldens import CaseFile
 
 GOLDEN = CaseFile(Path(__file__).parent / "golden" / "seed_errors.yaml", key="errors")
@@ -62,7 +63,7 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
     [problem] = info.value.problems
     assert problem.field == "id"
     assert problem.path.endswith("b.yaml")
-    assert problem.line == 2
+    assert problem.line == 3
     assert "already used by" in problem.message and problem.message.endswith("a.yaml")
 
 
@@ -73,13 +74,18 @@ def test_every_problem_in_every_file_is_reported(tmp_path: Path) -> None:
     (folder / "b.yaml").write_text("id: [\n", encoding="utf-8")
     with pytest.raises(NexusError) as info:
         load_records([folder])
-    files = {Path(p.path).name for p in info.value.problems}
-    assert files == {"a.yaml", "b.yaml"}
-    assert len(info.value.problems) == 6
+    found = sorted((Path(p.path).name, p.field) for p in info.value.problems)
+    assert found == [
+        ("a.yaml", "date"),
+        ("a.yaml", "format"),
+        ("a.yaml", "summary"),
+        ("a.yaml", "title"),
+        ("b.yaml", "yaml"),
+    ]
 
 
 def test_unknown_key_suggests_the_closest_field() -> None:
-    text = SEED.read_text(encoding="utf-8").replace("impact: >-", "impcat: >-")
+    text = SEED.read_text(encoding="utf-8").replace("impact:\n  text: >-", "impcat:\n  text: >-")
     with pytest.raises(NexusError) as info:
         parse_incident(text, "x.yaml")
     [problem] = info.value.problems
@@ -95,7 +101,7 @@ def test_an_escape_for_a_character_yaml_cannot_carry_is_refused(escape: str) -> 
     with pytest.raises(NexusError) as info:
         parse_incident(text, "x.yaml")
     [problem] = info.value.problems
-    assert (problem.line, problem.field) == (3, "yaml")
+    assert (problem.line, problem.field) == (4, "yaml")
     assert problem.message.startswith(f"character U+{code:04X} (written as an escape): ")
 
 
@@ -218,3 +224,158 @@ def test_index_names_no_service_or_tag(field: str) -> None:
     assert problem.message.startswith("is a reserved name: services/index.md and tags/index.md")
     data[field] = ["index.v2", "indexer"]
     assert getattr(parse_incident(yaml.safe_dump(data), "x.yaml"), field) == data[field]
+
+
+def record_folder(tmp_path: Path, text: str, name: str = "seed.yaml") -> Path:
+    folder = tmp_path / "incidents"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_format1_record_is_told_to_migrate_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_invoke: CliInvoke
+) -> None:
+    # Not twenty unknown-field errors: one line, with the command that fixes it.
+    record_folder(tmp_path, FORMAT1_SEED.read_text(encoding="utf-8"), SEED.name)
+    monkeypatch.chdir(tmp_path)
+    result = cli_invoke("validate", exit_code=1)
+    assert result.stderr.splitlines() == [
+        f"incidents/{SEED.name}:1: format: format 1; run `nexus-pm migrate incidents/{SEED.name}`",
+        "1 problem in 1 file",
+    ]
+
+
+def test_a_format1_field_in_a_format2_record_is_an_unknown_field() -> None:
+    # With `format: 2` the record says what it is: a left-over field is named, no hint.
+    text = SEED.read_text(encoding="utf-8").replace(
+        "severity: SEV2\n", "times:\n  started: 2025-11-09T10:00:00Z\nseverity: SEV2\n"
+    )
+    with pytest.raises(NexusError) as info:
+        parse_incident(text, "x.yaml")
+    [problem] = info.value.problems
+    assert (problem.line, problem.field) == (16, "times")
+    assert problem.message == "unknown field; did you mean 'timezone'?"
+
+
+def test_a_record_without_format_is_told_to_write_it() -> None:
+    text = SEED.read_text(encoding="utf-8").replace("format: 2\n", "")
+    with pytest.raises(NexusError) as info:
+        parse_incident(text, "incidents/x.yaml")
+    assert [str(p) for p in info.value.problems] == [
+        "incidents/x.yaml:2: format: write `format: 2` at the top of the record"
+    ]
+
+
+PLACEHOLDERS = """\
+format: 2
+id: INC-0002
+title: Disk full on the build runner
+summary: "TODO: one paragraph: what happened, why, how it was resolved"
+date: 2025-11-20
+status: {status}
+timezone: UTC
+timeline:
+  - at: 2025-11-20 10:00
+    kind: started
+    text: The disk of the build runner filled up.
+  - at: 2025-11-20 10:05
+    text: An alert fired.
+  - at: 2025-11-20 10:20
+    kind: resolved
+    text: "TODO: what ended it"
+errors:
+  - output: "TODO: output is verbatim, never a placeholder"
+fix:
+  steps:
+    - title: Cleaned the cache
+      command: TODO
+action_items:
+  - text: TODOs are tracked in the team's board
+  - text: "TODO: add an alert on disk use"
+sections:
+  - title: Notes
+    blocks:
+      - kind: text
+        text: "TODO: write the notes"
+"""
+
+
+@pytest.mark.parametrize("status", ["in-review", "published"])
+def test_each_placeholder_past_draft_is_one_problem_on_its_line(
+    status: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_invoke: CliInvoke
+) -> None:
+    record_folder(tmp_path, PLACEHOLDERS.format(status=status))
+    monkeypatch.chdir(tmp_path)
+    result = cli_invoke("validate", exit_code=1)
+    why = (
+        f"still a placeholder (TODO) in a record that is {status}: write it, or set `status: draft`"
+    )
+    # Verbatim output and commands, and a word that only starts with TODO, are no placeholders.
+    assert result.stderr.splitlines() == [
+        f"incidents/seed.yaml:4: summary: {why}",
+        f"incidents/seed.yaml:16: timeline.2.text: {why}",
+        f"incidents/seed.yaml:25: action_items.1.text: {why}",
+        f"incidents/seed.yaml:30: sections.0.blocks.0.text: {why}",
+        "4 problems in 1 file",
+    ]
+
+
+def test_placeholders_are_allowed_in_a_draft(tmp_path: Path) -> None:
+    [record] = load_records([record_folder(tmp_path, PLACEHOLDERS.format(status="draft"))])
+    assert record.incident.status is Status.DRAFT
+    assert find_placeholders(record.incident) == [
+        "summary",
+        "timeline.2.text",
+        "action_items.1.text",
+        "sections.0.blocks.0.text",
+    ]
+
+
+TEAM_SCALE = {"severities": ["P0", "P1", "P2"]}
+
+
+def test_severity_is_checked_against_the_scale_in_the_context(tmp_path: Path) -> None:
+    team = SEED.read_text(encoding="utf-8").replace("severity: SEV2", "severity: P1")
+    [record] = load_records([record_folder(tmp_path, team)], context=TEAM_SCALE)
+    assert record.incident.severity == "P1"
+    # Without the context, the default scale applies and P1 is not on it.
+    with pytest.raises(NexusError) as info:
+        load_records([tmp_path / "incidents"])
+    assert [str(p) for p in info.value.problems] == [
+        f"{tmp_path}/incidents/seed.yaml:16: severity: 'P1' is not on the severity scale "
+        "(SEV1, SEV2, SEV3, SEV4) (got 'P1')"
+    ]
+    # The seed's own SEV2 is not on the team's scale.
+    with pytest.raises(NexusError) as info:
+        load_records(
+            [record_folder(tmp_path, SEED.read_text(encoding="utf-8"))], context=TEAM_SCALE
+        )
+    [problem] = info.value.problems
+    assert (problem.line, problem.field, problem.message) == (
+        16,
+        "severity",
+        "'SEV2' is not on the severity scale (P0, P1, P2) (got 'SEV2')",
+    )
+
+
+def test_validate_reads_the_team_settings_from_pyproject(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_invoke: CliInvoke
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.nexus-pm]\nseverities = ["P0", "P1", "P2"]\nservices = ["voice-service", "billing"]\n',
+        encoding="utf-8",
+    )
+    seed = SEED.read_text(encoding="utf-8")
+    record_folder(tmp_path, seed.replace("severity: SEV2", "severity: P1"))
+    monkeypatch.chdir(tmp_path)
+    assert cli_invoke("validate").stdout == "1 record valid\n"
+    record_folder(tmp_path, seed.replace("services: [voice-service]", "services: [voice-servce]"))
+    result = cli_invoke("validate", exit_code=1)
+    assert result.stderr.splitlines() == [
+        "incidents/seed.yaml:16: severity: 'SEV2' is not on the severity scale (P0, P1, P2) "
+        "(got 'SEV2')",
+        "incidents/seed.yaml:18: services.0: 'voice-servce' is not a known service; "
+        "did you mean 'voice-service'? (got 'voice-servce')",
+        "2 problems in 1 file",
+    ]
