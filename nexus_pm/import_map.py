@@ -389,7 +389,11 @@ class Mapper:
                 continue
             base: Data = {"horizon": horizon}
             extra = _PARENS.search(sub.title)
-            if extra:
+            heading_link = _LINK.search(sub.title)
+            if heading_link and re.fullmatch(URL_PATTERN, heading_link.group(1) or heading_link.group(2)):
+                # A tracking issue linked from the heading tracks every item under it.
+                base["ticket"] = heading_link.group(1) or heading_link.group(2)
+            elif extra:
                 said = extra.group(1)
                 link = _LINK.search(said)
                 if re.fullmatch(r"(completed?|done)", said.strip(), re.IGNORECASE):
