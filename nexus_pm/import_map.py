@@ -502,6 +502,11 @@ class Mapper:
         if who:
             event["who"] = who
         event["text"] = (text.strip() or moment.as_written)[: ib.TEXT_MAX]
+        if len(events) >= ib.ITEMS_MAX:
+            # Past the timeline's cap, entries are kept as the source wrote them.
+            line = f"{moment.as_written} {event['text']}"
+            self.timeline_rest.append(Block("list", 0, items=[Item(text=line, line=0)]))
+            return
         events.append(event)
 
 

@@ -140,7 +140,10 @@ def _move(data: dict[str, Any], problem: Problem, mapped: Mapped) -> bool:
 def _kept(value: Any) -> list[dict[str, Any]]:
     if isinstance(value, list) and all(isinstance(v, dict) and "at" in v for v in value) and value:
         rows = [[str(v.get("as_written") or v["at"]), str(v.get("text", ""))] for v in value]
-        return [{"kind": "table", "columns": ["Time", "Event"], "rows": rows[: ib.ITEMS_MAX]}]
+        return [
+            {"kind": "table", "columns": ["Time", "Event"], "rows": rows[n : n + ib.ITEMS_MAX]}
+            for n in range(0, len(rows), ib.ITEMS_MAX)
+        ]
     if isinstance(value, str):
         return [{"kind": "text", "text": t} for t in ib.chunks(value, ib.TEXT_MAX)]
     return ib.code_blocks(dump(value) if isinstance(value, dict | list) else f"{value}\n", "yaml")
