@@ -45,7 +45,9 @@ def main() -> None:
     spent = time.perf_counter() - start
     print(f"{len(files)} files")
     print(f"markdown-it parse alone: {len(files) / floor:8.0f} files/s")
-    print(f"nexus-pm import:         {len(files) / spent:8.0f} files/s (parse, map, dump, validate)")
+    print(
+        f"nexus-pm import:         {len(files) / spent:8.0f} files/s (parse, map, dump, validate)"
+    )
 
 
 if __name__ == "__main__":

@@ -101,7 +101,11 @@ def list_blocks(texts: list[str], *, ordered: bool = False) -> list[Data]:
     """List blocks for `texts`: a long item is split over items, a long list over blocks."""
     items = [piece for text in texts for piece in chunks(text, LINE_MAX) if piece.strip()]
     return [
-        {"kind": "list", **({"ordered": True} if ordered else {}), "items": items[n : n + ITEMS_MAX]}
+        {
+            "kind": "list",
+            **({"ordered": True} if ordered else {}),
+            "items": items[n : n + ITEMS_MAX],
+        }
         for n in range(0, len(items), ITEMS_MAX)
     ]
 

@@ -77,9 +77,13 @@ class Mapper:
             if first:
                 self.summary.append(first)
         if self.timeline_rest:
-            self.sections.insert(0, {"title": "Timeline", "blocks": ib.to_blocks(self.timeline_rest)})
+            self.sections.insert(
+                0, {"title": "Timeline", "blocks": ib.to_blocks(self.timeline_rest)}
+            )
         if self.facts:
-            self.sections.insert(0, {"title": "Details", "blocks": [{"kind": "facts", "facts": self.facts}]})
+            self.sections.insert(
+                0, {"title": "Details", "blocks": [{"kind": "facts", "facts": self.facts}]}
+            )
         out: Data = {"format": 2, "title": title[: ib.LINE_MAX]}
         out["summary"] = "\n\n".join(self.summary)[: ib.TEXT_MAX] if self.summary else None
         out["date"] = date
@@ -177,7 +181,12 @@ class Mapper:
         rest: list[Block] = handler(part)
         if rest:
             self.sections.append({"title": part.title, "blocks": ib.to_blocks(rest)})
-            self.notes.append((rest[0].line, f"{len(rest)} block(s) of {part.title!r} kept in a supporting section"))
+            self.notes.append(
+                (
+                    rest[0].line,
+                    f"{len(rest)} block(s) of {part.title!r} kept in a supporting section",
+                )
+            )
 
     def _support(self, part: Part, parent: str | None) -> None:
         title = f"{parent}: {part.title}" if parent else part.title
@@ -217,14 +226,20 @@ class Mapper:
                 if facts:
                     impact.setdefault("figures", []).extend(facts)
                 else:
-                    impact["text"] = "\n\n".join(filter(None, [impact.get("text"), block.text.strip()]))
+                    impact["text"] = "\n\n".join(
+                        filter(None, [impact.get("text"), block.text.strip()])
+                    )
             elif block.kind == "list":
                 for item in block.items:
                     pair = label_line(ib.item_text(item))
                     if pair:
-                        impact.setdefault("figures", []).append({"label": pair[0], "value": pair[1]})
+                        impact.setdefault("figures", []).append(
+                            {"label": pair[0], "value": pair[1]}
+                        )
                     else:
-                        impact.setdefault("details", []).extend(ib.chunks(ib.item_text(item), ib.LINE_MAX))
+                        impact.setdefault("details", []).extend(
+                            ib.chunks(ib.item_text(item), ib.LINE_MAX)
+                        )
             elif block.kind == "table" and len(block.columns) == 2 and block.rows:
                 impact.setdefault("figures", []).extend(
                     {"label": r[0], "value": r[1]} for r in block.rows if r[0] and r[1]
@@ -242,9 +257,13 @@ class Mapper:
         return [b for b in part.blocks if not (b.kind == "code" and b.text.strip())]
 
     def _error(self, block: Block, where: str) -> None:
-        language = block.info if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9+#._-]{0,39}", block.info) else "text"
+        language = (
+            block.info if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9+#._-]{0,39}", block.info) else "text"
+        )
         for piece in ib.chunks(block.text, ib.VERBATIM_MAX):
-            self.d.setdefault("errors", []).append({"where": where, "language": language, "output": piece})
+            self.d.setdefault("errors", []).append(
+                {"where": where, "language": language, "output": piece}
+            )
 
     def _cause(self, part: Part) -> list[Block]:
         cause = self.d.setdefault("cause", {})
@@ -253,7 +272,12 @@ class Mapper:
         lists = [b for b in part.blocks if b.kind == "list"]
         for block in part.blocks:
             if block.kind == "text":
-                if lists and block is texts[0] and block.line < lists[0].line and "summary" not in cause:
+                if (
+                    lists
+                    and block is texts[0]
+                    and block.line < lists[0].line
+                    and "summary" not in cause
+                ):
                     cause["summary"] = block.text.strip()
                 else:
                     cause.setdefault("root_causes", []).append(block.text.strip())
@@ -272,10 +296,18 @@ class Mapper:
             if not finding and details:
                 finding = details.pop(0)
             if finding:
-                steps.append({"title": sub.title, "finding": finding[: ib.TEXT_MAX], **({"details": details} if details else {})})
+                steps.append(
+                    {
+                        "title": sub.title,
+                        "finding": finding[: ib.TEXT_MAX],
+                        **({"details": details} if details else {}),
+                    }
+                )
             others = [b for b in sub.blocks if b.kind not in ("text", "list")]
             if others or not finding:
-                self.sections.append({"title": sub.title, "blocks": ib.to_blocks(others or sub.blocks)})
+                self.sections.append(
+                    {"title": sub.title, "blocks": ib.to_blocks(others or sub.blocks)}
+                )
         if steps:
             cause["analysis"] = {**({"method": method.group(1)} if method else {}), "steps": steps}
         return rest
@@ -299,7 +331,9 @@ class Mapper:
         return [b for b in part.blocks if b.kind != "text"]
 
     def _whys(self, part: Part) -> list[Block]:
-        steps = [{"finding": ib.item_text(i)} for b in part.blocks if b.kind == "list" for i in b.items]
+        steps = [
+            {"finding": ib.item_text(i)} for b in part.blocks if b.kind == "list" for i in b.items
+        ]
         if steps:
             self.d.setdefault("cause", {})["analysis"] = {"method": part.title, "steps": steps}
         self._subparts(part)
@@ -312,12 +346,19 @@ class Mapper:
             if block.kind == "text":
                 fix["summary"] = "\n\n".join(filter(None, [fix.get("summary"), block.text.strip()]))
             elif block.kind == "list":
-                fix.setdefault("steps", []).extend({"title": t} for t in (ib.item_text(i) for i in block.items) if t)
+                fix.setdefault("steps", []).extend(
+                    {"title": t} for t in (ib.item_text(i) for i in block.items) if t
+                )
             else:
                 rest.append(block)
         for sub in part.parts:
             codes = [b for b in sub.blocks if b.kind == "code" and b.text.strip()]
-            if NAMES.get(normalize(sub.title)) or len(codes) != 1 or len(sub.blocks) != 1 or sub.parts:
+            if (
+                NAMES.get(normalize(sub.title))
+                or len(codes) != 1
+                or len(sub.blocks) != 1
+                or sub.parts
+            ):
                 self._part(sub, part.title)
                 continue
             step = {"title": sub.title, "command": codes[0].text}
@@ -336,7 +377,9 @@ class Mapper:
             for item in block.items:
                 text = ib.item_text(item) if item.checked is None else item.text.strip()
                 key = "practices" if item.checked is None else "checklist"
-                prevention.setdefault(key, []).append(text if key == "practices" else {"text": text})
+                prevention.setdefault(key, []).append(
+                    text if key == "practices" else {"text": text}
+                )
         return rest
 
     def _lessons(self, part: Part) -> list[Block]:
@@ -366,7 +409,9 @@ class Mapper:
                 if not title:
                     lessons.setdefault("learned", []).extend(ib.lines_of(block.text))
             elif block.kind == "text":
-                lessons["summary"] = "\n\n".join(filter(None, [lessons.get("summary"), block.text.strip()]))
+                lessons["summary"] = "\n\n".join(
+                    filter(None, [lessons.get("summary"), block.text.strip()])
+                )
             else:
                 rest.append(block)
         if not items:
@@ -390,7 +435,9 @@ class Mapper:
             base: Data = {"horizon": horizon}
             extra = _PARENS.search(sub.title)
             heading_link = _LINK.search(sub.title)
-            if heading_link and re.fullmatch(URL_PATTERN, heading_link.group(1) or heading_link.group(2)):
+            if heading_link and re.fullmatch(
+                URL_PATTERN, heading_link.group(1) or heading_link.group(2)
+            ):
                 # A tracking issue linked from the heading tracks every item under it.
                 base["ticket"] = heading_link.group(1) or heading_link.group(2)
             elif extra:
@@ -428,17 +475,17 @@ class Mapper:
                 loose = [i for i in block.items if not self._item_event(i, events)]
                 if loose:
                     rest.append(Block("list", block.line, items=loose))
-            elif block.kind == "table" and self._rows(block, events):
-                pass
-            elif block.kind == "text" and self._paragraph(block.text, events):
-                pass
+            elif (block.kind == "table" and self._rows(block, events)) or (
+                block.kind == "text" and self._paragraph(block.text, events)
+            ):
+                pass  # read as events
             elif block.kind == "code" and block.text.strip():
                 self._error(block, part.title)
             else:
                 rest.append(block)
         for sub in part.parts:
             moment = entry_time(sub.title, self.day, alone=True)
-            text = "\n\n".join(ib.item_text(i) if False else b.text.strip() for b in sub.blocks if b.kind == "text")
+            text = "\n\n".join(b.text.strip() for b in sub.blocks if b.kind == "text")
             if moment is None or not (text or moment.rest):
                 self._part(sub, part.title)
                 continue
@@ -474,17 +521,32 @@ class Mapper:
 
     def _rows(self, block: Block, events: list[Data]) -> bool:
         heads = [normalize(c) for c in block.columns]
-        at = next((n for n, h in enumerate(heads) if h.split(" ")[0] in ("time", "date", "when", "timestamp")), None)
+        at = next(
+            (
+                n
+                for n, h in enumerate(heads)
+                if h.split(" ")[0] in ("time", "date", "when", "timestamp")
+            ),
+            None,
+        )
         if at is None or not block.rows:
             return False
-        moments = [entry_time(row[at], self.day, alone=True) if at < len(row) else None for row in block.rows]
+        moments = [
+            entry_time(row[at], self.day, alone=True) if at < len(row) else None
+            for row in block.rows
+        ]
         if any(m is None for m in moments):
             return False
         who = next((n for n, h in enumerate(heads) if h in ("who", "owner", "actor", "by")), None)
         for row, moment in zip(block.rows, moments, strict=True):
             assert moment is not None
             text = " | ".join(c for n, c in enumerate(row) if n not in (at, who) and c)
-            self._event(events, moment, text or moment.as_written, row[who] if who is not None and who < len(row) else None)
+            self._event(
+                events,
+                moment,
+                text or moment.as_written,
+                row[who] if who is not None and who < len(row) else None,
+            )
         return True
 
     def _event(self, events: list[Data], moment: Moment, text: str, who: str | None = None) -> None:
@@ -511,8 +573,10 @@ class Mapper:
 
 
 def _action(item: Item, base: Data) -> Data:
-    text = ib.item_text(item) if item.checked is None else "; ".join(
-        filter(None, [item.text.strip(), *(ib.item_text(c) for c in item.children)])
+    text = (
+        ib.item_text(item)
+        if item.checked is None
+        else "; ".join(filter(None, [item.text.strip(), *(ib.item_text(c) for c in item.children)]))
     )
     action: Data = {"text": text[: ib.LINE_MAX]}
     owner = _OWNER.search(text)
@@ -537,8 +601,16 @@ def _action(item: Item, base: Data) -> Data:
 
 def _action_rows(block: Block, base: Data) -> list[Data]:
     heads = [normalize(c) for c in block.columns]
-    roles = {"owner": ("owner", "assignee", "who"), "status": ("status", "state"), "priority": ("priority",), "ticket": ("ticket", "issue", "link", "jira")}
-    found = {key: next((n for n, h in enumerate(heads) if h in names), None) for key, names in roles.items()}
+    roles = {
+        "owner": ("owner", "assignee", "who"),
+        "status": ("status", "state"),
+        "priority": ("priority",),
+        "ticket": ("ticket", "issue", "link", "jira"),
+    }
+    found = {
+        key: next((n for n, h in enumerate(heads) if h in names), None)
+        for key, names in roles.items()
+    }
     used = {n for n in found.values() if n is not None}
     out = []
     for row in block.rows:
@@ -547,15 +619,15 @@ def _action_rows(block: Block, base: Data) -> list[Data]:
             continue
         item = _action(Item(text=text, line=block.line), base)
         for key, n in found.items():
-            value = row[n].strip() if n is not None and n < len(row) else ""
-            if not value:
+            if n is None or n >= len(row) or not row[n].strip():
                 continue
+            value = row[n].strip()
             if key == "owner":
                 item["owner"] = value
             elif key == "priority":
                 item["priority"] = value[:80]
             elif key == "ticket":
-                url = (_LINK.search(value) or re.match(r"()(https?://\S+)", value))
+                url = _LINK.search(value) or re.match(r"()(https?://\S+)", value)
                 if url and re.fullmatch(URL_PATTERN, url.group(1) or url.group(2)):
                     item["ticket"] = url.group(1) or url.group(2)
                 else:
@@ -571,7 +643,18 @@ def _action_rows(block: Block, base: Data) -> list[Data]:
 
 def _status(value: str) -> str | None:
     word = normalize(value).replace(" ", "-")
-    table = {"done": "done", "completed": "done", "complete": "done", "fixed": "done", "open": "open", "todo": "open", "in-progress": "in-progress", "blocked": "blocked", "wont-do": "wont-do", "wontfix": "wont-do"}
+    table = {
+        "done": "done",
+        "completed": "done",
+        "complete": "done",
+        "fixed": "done",
+        "open": "open",
+        "todo": "open",
+        "in-progress": "in-progress",
+        "blocked": "blocked",
+        "wont-do": "wont-do",
+        "wontfix": "wont-do",
+    }
     return table.get(word) or ("done" if _DONE.search(value) else None)
 
 

@@ -53,7 +53,7 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
-def dump(data: dict[str, Any]) -> str:
+def dump(data: dict[str, Any] | list[Any]) -> str:
     """The record's YAML: deterministic, in field order, readable."""
     return yaml.dump(
         data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**9, indent=2
@@ -65,7 +65,9 @@ def read_source(path: Path) -> str:
     try:
         return read_text(path, max_bytes=MAX_BYTES)
     except NexusError as exc:
-        raise NexusError(message="\n".join(f"{p.path}: {p.message}" for p in exc.problems)) from None
+        raise NexusError(
+            message="\n".join(f"{p.path}: {p.message}" for p in exc.problems)
+        ) from None
 
 
 def prepare(path: Path, given: Given) -> tuple[Mapped, str]:
@@ -79,9 +81,13 @@ def prepare(path: Path, given: Given) -> tuple[Mapped, str]:
 
 def record_text(mapped: Mapped, source: str, shown: str, incident_id: str, scale: list[str]) -> str:
     """The record, validated; values that fail move into a supporting section, with a note."""
-    data = {"format": 2, "id": incident_id, **{k: v for k, v in mapped.data.items() if k != "format"}}
+    data = {
+        "format": 2,
+        "id": incident_id,
+        **{k: v for k, v in mapped.data.items() if k != "format"},
+    }
     header = HEADER.format(source=one_line(Path(shown).name))
-    context = {"severities": scale}
+    context: dict[str, object] = {"severities": scale}
     for _ in range(MAX_MOVES):
         text = header + dump(data)
         try:
@@ -211,4 +217,3 @@ def _notes(shown: str, mapped: Mapped) -> list[str]:
 
 def missing_message(shown: str, missing: list[str]) -> str:
     return f"{shown}: missing required values: {', '.join(missing)}"
-

@@ -50,7 +50,7 @@ ABBREVIATIONS = {
     "AEDT": "+11:00",
 }
 _MONTH = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_ZONE = r"(?:\s*\(?(?P<zone>UTC|GMT|Z|[ECMP][DS]T|CES?T|BST|EES?T|JST|AE[DS]T)(?P<off>\s*[+-−]\s*\d{1,2}(?::?\d{2})?)?\)?)?"
+_ZONE = r"(?:\s*\(?(?P<zone>UTC|GMT|Z|[ECMP][DS]T|CES?T|BST|EES?T|JST|AE[DS]T)(?P<off>\s*[+-\u2212]\s*\d{1,2}(?::?\d{2})?)?\)?)?"
 _CLOCK = r"(?P<h>\d{1,2})[:.h](?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<ampm>[ap]\.?m\.?)\b)?"
 _AT = [
     # 2023-02-14 10:46, 2019-03-26T23:04
@@ -67,11 +67,11 @@ _AT = [
     _CLOCK,
 ]
 _LEAD = r"^(?P<open>\s*(?:\*\*|__)?\s*\[?\s*(?P<approx>±|~|≈|approx\.?\s+|around\s+|about\s+|ca\.\s+)?\s*)"
-_TAIL = r"(?P<close>\s*\]?\s*(?:\*\*|__)?\s*\]?)(?P<sep>\s*(?:[-–—:|]\s*|\s))?"
+_TAIL = r"(?P<close>\s*\]?\s*(?:\*\*|__)?\s*\]?)(?P<sep>\s*(?:[-\u2013—:|]\s*|\s))?"
 _ENTRY = [re.compile(_LEAD + f"(?P<when>{at}{_ZONE})" + _TAIL, re.IGNORECASE) for at in _AT]
 _ZONE_LINE = re.compile(
     r"\b(?:all\s+)?times?\s+(?:are\s+|is\s+)?(?:(?:given|shown|listed|written)\s+)?in\s+"
-    r"(?:the\s+)?(?P<zone>UTC|GMT|[A-Z]{3,4})\b(?:\s*\(\s*(?:UTC|GMT)\s*(?P<off>[+-−]\s*\d{1,2}(?::?\d{2})?)\s*\))?",
+    r"(?:the\s+)?(?P<zone>UTC|GMT|[A-Z]{3,4})\b(?:\s*\(\s*(?:UTC|GMT)\s*(?P<off>[+-\u2212]\s*\d{1,2}(?::?\d{2})?)\s*\))?",
     re.IGNORECASE,
 )
 _DATE = [
@@ -103,7 +103,7 @@ class Moment:
 def offset(zone: str | None, off: str | None) -> str | None:
     """`UTC` or a `-07:00` offset for a zone abbreviation with an optional `UTC-7`."""
     if off:
-        text = off.replace("−", "-").replace(" ", "")
+        text = off.replace("\u2212", "-").replace(" ", "")
         sign, digits = text[0], text[1:].replace(":", "")
         hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "00")
         if int(hours) > 14 or int(minutes) > 59:
@@ -179,8 +179,8 @@ def _date(parts: dict[str, str | None], day: dt.date | None) -> dt.date | None:
     if month is None and parts.get("mon"):
         month = MONTHS.get((parts.get("mon") or "").lower()[:3])
     if month is None:
-        month = int(parts["mo"]) if parts.get("mo") else None
-    year = int(parts["y"]) if parts.get("y") else (day.year if day else None)
+        month = int(parts.get("mo") or 0) or None
+    year = int(parts.get("y") or 0) or (day.year if day else None)
     if month is None or year is None:
         return None
     try:

@@ -15,7 +15,9 @@ from markdown_it.token import Token
 # Headings and section names compare without case, emoji, numbering or punctuation.
 _NUMBERING = re.compile(r"^(\d+[.)]|[ivx]+[.)])\s+")
 _PARENS = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
-_LABEL = re.compile(r"^\*\*([^*\n]{1,60}?):?\*\*:?[ \t]*(.*)$|^([A-Z][\w /&().-]{0,40}):[ \t]+(\S.*)$")
+_LABEL = re.compile(
+    r"^\*\*([^*\n]{1,60}?):?\*\*:?[ \t]*(.*)$|^([A-Z][\w /&().-]{0,40}):[ \t]+(\S.*)$"
+)
 _TASK = re.compile(r"^\[([ xX])\]\s+")
 
 # The names real postmortems give their sections, normalized, and what each holds.
@@ -25,18 +27,41 @@ NAMES: dict[str, str] = {
         "summary",
     ),
     **dict.fromkeys(
-        ["impact", "incident impact", "severity & impact", "severity and impact",
-         "customer impact", "user impact", "business impact"],
+        [
+            "impact",
+            "incident impact",
+            "severity & impact",
+            "severity and impact",
+            "customer impact",
+            "user impact",
+            "business impact",
+        ],
         "impact",
     ),
     **dict.fromkeys(
-        ["timeline", "incident timeline", "timeline of events", "event timeline",
-         "sequence of events", "chronology"],
+        [
+            "timeline",
+            "incident timeline",
+            "timeline of events",
+            "event timeline",
+            "sequence of events",
+            "chronology",
+        ],
         "timeline",
     ),
     **dict.fromkeys(
-        ["root cause", "root causes", "root cause analysis", "root cause and analysis",
-         "cause", "causes", "fault", "leadup", "lead-up", "lead up"],
+        [
+            "root cause",
+            "root causes",
+            "root cause analysis",
+            "root cause and analysis",
+            "cause",
+            "causes",
+            "fault",
+            "leadup",
+            "lead-up",
+            "lead up",
+        ],
         "cause",
     ),
     **dict.fromkeys(["contributing factors", "contributing factor"], "contributing"),
@@ -44,30 +69,73 @@ NAMES: dict[str, str] = {
     **dict.fromkeys(["five whys", "5 whys", "the five whys"], "whys"),
     **dict.fromkeys(["detection", "how it was detected", "how was it detected"], "detection"),
     **dict.fromkeys(
-        ["resolution", "recovery", "response", "resolution and recovery", "mitigation",
-         "implementation"],
+        [
+            "resolution",
+            "recovery",
+            "response",
+            "resolution and recovery",
+            "mitigation",
+            "implementation",
+        ],
         "resolution",
     ),
     **dict.fromkeys(
-        ["action items", "action item", "corrective actions", "corrective action",
-         "remediation", "remediations", "follow-ups", "follow ups", "followups",
-         "follow-up actions", "next steps", "action plan", "actions"],
+        [
+            "action items",
+            "action item",
+            "corrective actions",
+            "corrective action",
+            "remediation",
+            "remediations",
+            "follow-ups",
+            "follow ups",
+            "followups",
+            "follow-up actions",
+            "next steps",
+            "action plan",
+            "actions",
+        ],
         "actions",
     ),
     **dict.fromkeys(
-        ["lessons learned", "lessons learnt", "lessons", "insights", "key learnings",
-         "learnings", "takeaways", "key takeaways"],
+        [
+            "lessons learned",
+            "lessons learnt",
+            "lessons",
+            "insights",
+            "key learnings",
+            "learnings",
+            "takeaways",
+            "key takeaways",
+        ],
         "lessons",
     ),
     **dict.fromkeys(["what went well", "things that went well"], "went_well"),
     **dict.fromkeys(
-        ["what went wrong", "what went poorly", "what went badly", "what went wrong or poorly",
-         "what could have gone better", "things that went wrong"],
+        [
+            "what went wrong",
+            "what went poorly",
+            "what went badly",
+            "what went wrong or poorly",
+            "what could have gone better",
+            "things that went wrong",
+        ],
         "went_wrong",
     ),
     **dict.fromkeys(["where we got lucky", "what we got lucky with", "lucky"], "lucky"),
-    **dict.fromkeys(["symptom", "symptoms", "errors", "error", "error output", "problem", "problem identified",
-         "the problem"], "symptom"),
+    **dict.fromkeys(
+        [
+            "symptom",
+            "symptoms",
+            "errors",
+            "error",
+            "error output",
+            "problem",
+            "problem identified",
+            "the problem",
+        ],
+        "symptom",
+    ),
     **dict.fromkeys(["prevention", "preventive measures", "preventative measures"], "prevention"),
 }
 

@@ -31,7 +31,9 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_the_seed_imports_as_one_path_that_validates(here: Path) -> None:
     shutil.copy(SEED, here / "seed.md")
-    code, out, err = run("seed.md", "--severity", "SEV2", "--service", "voice-service", "--no-input")
+    code, out, err = run(
+        "seed.md", "--severity", "SEV2", "--service", "voice-service", "--no-input"
+    )
     assert code == 0, err
     assert out == "incidents/2025-11-09-voice-service-fixed-and-online.yaml\n"
     record = load_file(here / out.strip())

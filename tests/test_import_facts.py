@@ -76,7 +76,11 @@ def lost(source: Path, record: str) -> list[str]:
     kept = Counter(w for value in strings(yaml.safe_load(record)) for w in words(value))
     gone = []
     for block in [*doc.lead, *blocks(doc.parts)]:
-        texts = inline_text(block)[len(block.columns) :] if block.kind == "table" else inline_text(block)
+        texts = (
+            inline_text(block)[len(block.columns) :]
+            if block.kind == "table"
+            else inline_text(block)
+        )
         need = Counter(w for text in texts for w in words(text))
         short = need - kept
         if short:
@@ -96,5 +100,3 @@ def test_the_loss_check_notices_a_dropped_block() -> None:
     data = yaml.safe_load(imported(source))
     data["sections"] = [s for s in data["sections"] if not s["title"].startswith("Apendix")]
     assert lost(source, yaml.safe_dump(data))
-
-

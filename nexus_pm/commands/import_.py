@@ -70,7 +70,11 @@ def run(
                 mapped.data["date"] = day
                 mapped.missing.remove("--date")
             if mapped.missing:
-                why = "" if asking else " (no prompts: --no-input was given or stdin is not a terminal)"
+                why = (
+                    ""
+                    if asking
+                    else " (no prompts: --no-input was given or stdin is not a terminal)"
+                )
                 err(importing.missing_message(shown, mapped.missing) + why)
                 code = max(code, 2)
                 continue
