@@ -178,6 +178,51 @@ def new(
     )
 
 
+@app.command("import")
+def import_(
+    paths: Annotated[
+        list[Path] | None, _paths("Markdown files, or folders whose *.md files are imported.")
+    ] = None,
+    incidents_dir: Annotated[Path, typer.Option(help="Where records go.", **PathOption)] = Path(
+        "incidents"
+    ),
+    status: Annotated[str, typer.Option(help="draft, in-review or published.")] = "draft",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print each record instead of writing it.")
+    ] = False,
+    date: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="For a file that names no date.")
+    ] = None,
+    severity: Annotated[
+        str | None, typer.Option(metavar="SEV", help="For a file that names no severity.")
+    ] = None,
+    service: Annotated[list[str] | None, _many("SLUG", "Affected service; repeatable.")] = None,
+    prompt: Annotated[
+        bool | None,
+        typer.Option(
+            "--input/--no-input",
+            help="Ask for a missing date, or never. Default: only when stdin is a terminal.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Turn Markdown postmortems into new records; print each new path on stdout."""
+    from .commands import import_ as command
+
+    _exit(
+        command.run(
+            paths or [],
+            incidents_dir=incidents_dir,
+            status=status,
+            dry_run=dry_run,
+            date=date,
+            severity=severity,
+            services=service or [],
+            prompt=prompt,
+        )
+    )
+
+
 @app.command("list")
 def list_(
     paths: Paths = None,

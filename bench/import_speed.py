@@ -1,0 +1,54 @@
+"""Import speed: Markdown postmortems turned into validated records per second, beside a floor.
+
+    python bench/import_speed.py [COPIES]
+
+Imports the seed write-up, the three real postmortems and the shape fixtures COPIES times
+each (default 25), without writing files, and prints files per second beside the floor
+measured in the same run: markdown-it's parse of the same files alone.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from nexus_pm.import_map import Given
+from nexus_pm.import_record import prepare, record_text
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def sources() -> list[Path]:
+    found = [FIXTURES / "seed" / "voice-service-fix-2025-11-09.md"]
+    found += sorted((FIXTURES / "realworld").glob("*-*.md"))
+    return found + sorted((FIXTURES / "import").glob("*.md"))
+
+
+def main() -> None:
+    copies = int(sys.argv[1]) if len(sys.argv) > 1 else 25
+    files = sources() * copies
+    parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    start = time.perf_counter()
+    for text in texts:
+        parser.parse(text)
+    floor = time.perf_counter() - start
+    given = Given(date=None)
+    start = time.perf_counter()
+    for path in files:
+        mapped, source = prepare(path, given)
+        record_text(mapped, source, path.name, "INC-0001", ["SEV1", "SEV2", "SEV3", "SEV4"])
+    spent = time.perf_counter() - start
+    print(f"{len(files)} files")
+    print(f"markdown-it parse alone: {len(files) / floor:8.0f} files/s")
+    print(
+        f"nexus-pm import:         {len(files) / spent:8.0f} files/s (parse, map, dump, validate)"
+    )
+
+
+if __name__ == "__main__":
+    main()
