@@ -32,6 +32,8 @@ class Query:
 
     text: str
     path: tuple[Step, ...]
+    #: The path as written.
+    path_text: str
     test: str  # exists, absent, or an operator
     value: Any = None
 
@@ -56,7 +58,7 @@ def parse_query(text: str) -> Query:
             "exists, absent, or an operator (== != >= <= > <) and a value"
         )
     if test.group(2) is None:
-        return Query(text, path, test.group(1))
+        return Query(text, path, text[:end], test.group(1))
     try:
         value = json.loads(test.group(3))
     except ValueError:
@@ -69,7 +71,7 @@ def parse_query(text: str) -> Query:
     op = test.group(2)
     if op not in ("==", "!=") and not _number(value) and not isinstance(value, str):
         raise ValueError(f"{op} compares numbers or strings, not {test.group(3)}")
-    return Query(text, path, op, value)
+    return Query(text, path, text[:end], op, value)
 
 
 def _path(text: str) -> tuple[tuple[Step, ...], int]:
@@ -145,6 +147,19 @@ def select(data: Any, path: tuple[Step, ...]) -> Iterator[tuple[Place, Any]]:
         else:
             count += 1
             yield place, MISSING
+
+
+def place_text(place: Place) -> str:
+    """A concrete place as a path: `spec.containers[0].image`."""
+    out = ""
+    for step in place:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        elif _NAME.fullmatch(step) and step != "*":
+            out += f".{step}" if out else step
+        else:
+            out += "[" + json.dumps(step, ensure_ascii=False) + "]"
+    return out or "the document"
 
 
 def describe(value: Any) -> str:

@@ -27,6 +27,8 @@ class ParseError(ValueError):
         super().__init__(message)
         self.line = line
         self.message = message
+        #: The kind the file was read as, set by whoever knows it.
+        self.kind = ""
 
 
 #: One place where a rule fails, `path:line: rule: message`: the same type as any problem.
