@@ -7,12 +7,10 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from .record_types import FEW, Line, Model, RuleId, Short, maybe, many
+from .record_types import FEW, Line, Model, RuleId, Short, many, maybe
 from .rule_query import check_glob, check_regex, parse_query
 
-Glob = Annotated[
-    str, StringConstraints(min_length=1, max_length=300), AfterValidator(check_glob)
-]
+Glob = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(check_glob)]
 Pattern = Annotated[
     str, StringConstraints(min_length=1, max_length=2000), AfterValidator(check_regex)
 ]
@@ -58,10 +56,11 @@ class QueryMatch(Model):
         "the test is `exists`, `absent`, or `== != >= <= > <` and a JSON value."
     )
     where: list[QueryText] = many(
-        "Tests a document must pass to be checked at all, e.g. `kind == \"StatefulSet\"`."
+        'Tests a document must pass to be checked at all, e.g. `kind == "StatefulSet"`.'
     )
     missing: Missing = Field(
-        Missing.FAIL, description="For a comparison: `fail` (default) or `pass` where the path is not set."
+        Missing.FAIL,
+        description="For a comparison: `fail` (default) or `pass` where the path is not set.",
     )
     format: DocumentFormat | None = maybe(
         "yaml, json or toml; by default read from the file's extension."
@@ -74,13 +73,11 @@ class DockerfileMatch(Model):
     instruction: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,12}$")] = Field(
         description="The instruction, e.g. `COPY`."
     )
-    flags: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]{0,30}$")], Pattern] = (
-        Field(
-            default_factory=dict,
-            max_length=10,
-            description="Flags it must carry, each with a pattern its value must contain "
-            "(`.*` for any), e.g. `from: .*`.",
-        )
+    flags: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]{0,30}$")], Pattern] = Field(
+        default_factory=dict,
+        max_length=10,
+        description="Flags it must carry, each with a pattern its value must contain "
+        "(`.*` for any), e.g. `from: .*`.",
     )
     arguments: Pattern | None = maybe(
         "A regular expression searched in the text after the flags, e.g. `/root/`."

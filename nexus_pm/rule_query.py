@@ -63,7 +63,7 @@ def parse_query(text: str) -> Query:
         value = json.loads(test.group(3))
     except ValueError:
         raise ValueError(
-            f"cannot read the value {test.group(3)!r}: write a number, a \"quoted string\", "
+            f'cannot read the value {test.group(3)!r}: write a number, a "quoted string", '
             "true, false or null"
         ) from None
     if isinstance(value, list | dict):
@@ -81,7 +81,7 @@ def _path(text: str) -> tuple[tuple[Step, ...], int]:
         if text[at] == "[":
             bracket = _BRACKET.match(text, at)
             if not bracket:
-                raise ValueError(f"at column {at + 1}: write [N], [*] or [\"key\"]")
+                raise ValueError(f'at column {at + 1}: write [N], [*] or ["key"]')
             index, star, key = bracket.groups()
             steps.append(None if star else int(index) if index else json.loads(f'"{key}"'))
             at = bracket.end()
@@ -140,9 +140,7 @@ def select(data: Any, path: tuple[Step, ...]) -> Iterator[tuple[Place, Any]]:
                 yield place, MISSING
             # Pushed in reverse, so that places come out in document order.
             todo.extend(((*place, k), v, depth + 1) for k, v in reversed(items))
-        elif isinstance(step, int) and isinstance(value, list) and step < len(value):
-            todo.append(((*place, step), value[step], depth + 1))
-        elif isinstance(step, str) and isinstance(value, dict) and step in value:
+        elif _has(value, step):
             todo.append(((*place, step), value[step], depth + 1))
         else:
             count += 1
@@ -162,6 +160,12 @@ def place_text(place: Place) -> str:
     return out or "the document"
 
 
+def _has(value: Any, step: str | int) -> bool:
+    if isinstance(step, int):
+        return isinstance(value, list) and step < len(value)
+    return isinstance(value, dict) and step in value
+
+
 def describe(value: Any) -> str:
     """A value found by a query, short, as the data would write it."""
     if value is MISSING:
@@ -176,7 +180,9 @@ def check_glob(pattern: str) -> str:
         raise ValueError(f"glob {pattern!r} must be relative to the repo root")
     parts = pattern.split("/")
     if any(part in ("..", ".", "") for part in parts):
-        raise ValueError(f"glob {pattern!r} may not hold '..', '.' or an empty part: it must stay in the repo")
+        raise ValueError(
+            f"glob {pattern!r} may not hold '..', '.' or an empty part: it must stay in the repo"
+        )
     if not all(_GLOB_PART.fullmatch(part) for part in parts):
         raise ValueError(
             f"glob {pattern!r} may hold only letters, digits, . _ + @ - and the glob signs * ? [ ] {{ }} ,"

@@ -13,7 +13,16 @@ import re2
 import yaml
 
 from ..record_rules import Missing, RuleSpec
-from ..rule_query import MISSING, Place, Query, describe, glob_regex, parse_query, place_text, select
+from ..rule_query import (
+    MISSING,
+    Place,
+    Query,
+    describe,
+    glob_regex,
+    parse_query,
+    place_text,
+    select,
+)
 from ..yamlsafe import FastSafeLoader, SafeLoader
 from . import dockerfile
 from .base import Hit, Kind, ParseError, Rule
@@ -88,7 +97,9 @@ def parse_documents(text: str, path: str, fmt: str | None = None) -> Documents:
             raise ParseError(1, "cannot tell YAML, JSON or TOML by the name; set query.format")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise ParseError(mark.line + 1 if mark else 1, f"is not valid YAML: {exc.problem}") from None
+        raise ParseError(
+            mark.line + 1 if mark else 1, f"is not valid YAML: {exc.problem}"
+        ) from None
     except json.JSONDecodeError as exc:
         raise ParseError(exc.lineno, f"is not valid JSON: {exc.msg}") from None
     except tomllib.TOMLDecodeError as exc:
@@ -142,10 +153,15 @@ def compile_rule(spec: RuleSpec, origin: str) -> Rule[Any]:
         func = _query(spec)
     else:
         kind, func = "dockerfile", _dockerfile(spec)
-        if any(g.rpartition("/")[2].lower().startswith(("dockerfile", "containerfile")) for g in spec.files):
+        if any(
+            g.rpartition("/")[2].lower().startswith(("dockerfile", "containerfile"))
+            for g in spec.files
+        ):
             languages.add("dockerfile")
-    rationale = f"{spec.message}. Fix: {spec.fix}" if not spec.message.endswith(".") else (
-        f"{spec.message} Fix: {spec.fix}"
+    rationale = (
+        f"{spec.message}. Fix: {spec.fix}"
+        if not spec.message.endswith(".")
+        else (f"{spec.message} Fix: {spec.fix}")
     )
     return Rule(
         spec.id,
@@ -185,7 +201,10 @@ def _query(spec: RuleSpec) -> Any:
                 if value is MISSING and lenient and require.test not in ("exists", "absent"):
                     continue
                 if not require.holds(value):
-                    yield _line(parsed, index, place), f"{spec.message}: {_detail(require, place, value)}"
+                    yield (
+                        _line(parsed, index, place),
+                        f"{spec.message}: {_detail(require, place, value)}",
+                    )
 
     return run
 
@@ -211,7 +230,11 @@ def _line(parsed: Documents, index: int, place: Place) -> int:
                     if key.value == step:
                         line, child = key.start_mark.line + 1, value
                         break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(step, int)
+                and step < len(node.value)
+            ):
                 child = node.value[step]
                 line = child.start_mark.line + 1
             if child is None:

@@ -9,7 +9,9 @@ from .stages import Dockerfile, Instruction, Stage
 
 # `$NAME`, `${NAME}`, `${NAME:-word}` and `${NAME:+word}` (Docker's own forms). dockerfile-parse's
 # WordSplitter reads the first two only, and splits words besides, so substitution is done here.
-_VARIABLE = re.compile(r"\\\$|\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VARIABLE = re.compile(
+    r"\\\$|\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
+)
 #: A value that grows past this by substitution (`ENV A=$A$A`, again and again) stays as written.
 MAX_VALUE = 10_000
 
@@ -56,9 +58,7 @@ def _after(ins: Instruction, env: dict[str, str]) -> dict[str, str]:
     return changed
 
 
-def walk_vars(
-    df: Dockerfile, stages: Iterable[Stage]
-) -> Iterator[tuple[Stage, Instruction, Vars]]:
+def walk_vars(df: Dockerfile, stages: Iterable[Stage]) -> Iterator[tuple[Stage, Instruction, Vars]]:
     """Each instruction of `stages` with the ARG and ENV values in effect just before it."""
     starts = _starts(df)
     for stage in stages:
@@ -83,5 +83,7 @@ def _starts(df: Dockerfile) -> dict[int, dict[str, str]]:
             only_args = (only_args - names) | (
                 {w.split("=", 1)[0] for w in ins.args} if ins.keyword == "ARG" else set()
             )
-        ends[stage.index] = {k: v for k, v in env.items() if k not in only_args} if only_args else env
+        ends[stage.index] = (
+            {k: v for k, v in env.items() if k not in only_args} if only_args else env
+        )
     return starts

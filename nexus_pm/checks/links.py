@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,9 +75,9 @@ def linked(record: Record) -> dict[str, list[int]]:
     return found
 
 
-#: Snippets already read, by (kind, side, code): the tree, or why it cannot be read; and
-#: rules already run, by (rule, side, code). Identical snippets cost one parse and one run.
-Parsed = dict[tuple[str, str, str], Any]
+#: Snippets already read, by (kind, name, side, code): the tree, or why it cannot be read; and
+#: rules already run, by (rule, name, side, code). Identical snippets cost one parse and one run.
+Parsed = dict[tuple[str, str, str, str], Any]
 
 
 def prove(rule: Rule[Any], incident: Incident, parsed: Parsed | None = None) -> list[Proof]:
@@ -331,8 +331,6 @@ def rule_entries(
         for rule_id, items in linked(record).items():
             behind.setdefault(rule_id, []).append((record, tuple(checklist[i].text for i in items)))
     return [
-        RuleEntry(
-            rule, rule.files or ALL_KINDS[rule.kind].patterns, tuple(behind.get(rule_id, []))
-        )
+        RuleEntry(rule, rule.files or ALL_KINDS[rule.kind].patterns, tuple(behind.get(rule_id, [])))
         for rule_id, rule in sorted(rules.items())
     ]
