@@ -235,16 +235,30 @@ def glob_regex(pattern: str) -> str:
         raise ValueError(f"glob {pattern!r} opens {{ and never closes it")
     regex = "".join(out)
     try:
-        re2.compile(regex)
-    except re2.error as exc:
-        raise ValueError(f"glob {pattern!r} cannot be read: {exc}") from None
+        compile_re2(regex)
+    except ValueError:
+        raise ValueError(f"glob {pattern!r} cannot be read as a glob") from None
     return regex
+
+
+def compile_re2(pattern: str) -> Any:
+    """`pattern` compiled by RE2: matching takes time linear in the text, whatever the pattern.
+
+    RE2 has no backreferences or lookaround, the constructs that backtrack; its memory per
+    pattern is capped, so an enormous pattern fails to compile instead of eating memory.
+    Raises ValueError.
+    """
+    options = re2.Options()
+    options.log_errors = False  # the error comes back as ValueError, not as a log line
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        why = exc.args[0] if exc.args else "cannot be compiled"
+        why = why.decode("utf-8", "replace") if isinstance(why, bytes) else str(why)
+        raise ValueError(f"invalid regular expression (RE2 syntax): {why}") from None
 
 
 def check_regex(pattern: str) -> str:
     """A pattern RE2 accepts (linear time, no backreferences or lookaround), or ValueError."""
-    try:
-        re2.compile(pattern)
-    except re2.error as exc:
-        raise ValueError(f"invalid regular expression: {exc}") from None
+    compile_re2(pattern)
     return pattern

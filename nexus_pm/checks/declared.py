@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import re2
 import yaml
 
 from ..record_rules import Missing, RuleSpec
@@ -17,6 +16,7 @@ from ..rule_query import (
     MISSING,
     Place,
     Query,
+    compile_re2,
     describe,
     glob_regex,
     parse_query,
@@ -135,7 +135,7 @@ class Paths:
 
     def __post_init__(self) -> None:
         pattern = "|".join(f"(?:{glob_regex(g)})" for g in self.globs)
-        object.__setattr__(self, "regex", re2.compile(pattern))
+        object.__setattr__(self, "regex", compile_re2(pattern))
 
     def __call__(self, path: str) -> bool:
         return self.regex.fullmatch(path) is not None
@@ -147,7 +147,7 @@ def compile_rule(spec: RuleSpec, origin: str) -> Rule[Any]:
     languages = {SUFFIX_LANGUAGE.get(g.rpartition(".")[2].lower(), "") for g in spec.files}
     languages |= {g.lower() for g in spec.languages}
     if spec.regex is not None:
-        kind, func = "lines", _regex(spec, re2.compile(spec.regex))
+        kind, func = "lines", _regex(spec, compile_re2(spec.regex))
     elif spec.query is not None:
         kind = spec.query.format.value if spec.query.format else "document"
         func = _query(spec)
@@ -259,8 +259,8 @@ def _dockerfile(spec: RuleSpec) -> Any:
     match = spec.dockerfile
     assert match is not None
     keyword = match.instruction.upper()
-    flags = {name: re2.compile(p) for name, p in match.flags.items()}
-    arguments = re2.compile(match.arguments) if match.arguments else None
+    flags = {name: compile_re2(p) for name, p in match.flags.items()}
+    arguments = compile_re2(match.arguments) if match.arguments else None
 
     def run(df: Dockerfile) -> Iterator[Hit]:
         stages = df.final.chain() if match.final_stage else df.stages
