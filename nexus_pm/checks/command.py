@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import NexusError
 from ..loader import Record
 from .base import Rule
+from .declared import Chooser
 from .files import discover, load_config
 from .links import IncidentRef, SiteSettings, incident_refs, site_settings
 from .report import json_report, sarif_report, text_report
@@ -60,12 +61,10 @@ def run_check(
     )
     config = load_config(root)
     chosen = list(paths) or [root]
-    declared = ruleset.declared
-
-    def wants(rel: str) -> bool:
-        return any(rule.wants is not None and rule.wants(rel) for rule in declared)
-
-    files, problems = discover(chosen, root, config, wants if declared else None)
+    choose = Chooser(ruleset.declared)
+    files, problems = discover(
+        chosen, root, config, (lambda rel: bool(choose(rel))) if choose else None
+    )
     walked = [p for p in chosen if p.is_dir()]
     outcome = scan(files, refs, guards, root=root, walked=walked, config=config, rules=rules)
     outcome.errors = sorted(outcome.errors + problems)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,6 +139,29 @@ class Paths:
 
     def __call__(self, path: str) -> bool:
         return self.regex.fullmatch(path) is not None
+
+
+class Chooser:
+    """Which declared rules read a repo-relative path: each distinct set of globs is tried once."""
+
+    def __init__(self, rules: Sequence[Rule[Any]]) -> None:
+        groups: dict[tuple[str, ...], list[Rule[Any]]] = {}
+        for rule in rules:
+            if rule.wants is not None:
+                groups.setdefault(rule.files, []).append(rule)
+        # Rules that share their globs (a team's rules often do) share one match per file.
+        self.groups = [(group[0].wants, group) for group in groups.values()]
+        self.seen: dict[str, list[Rule[Any]]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    def __call__(self, rel: str) -> list[Rule[Any]]:
+        found = self.seen.get(rel)
+        if found is None:
+            found = [r for wants, group in self.groups if wants and wants(rel) for r in group]
+            self.seen[rel] = found
+        return found
 
 
 def compile_rule(spec: RuleSpec, origin: str) -> Rule[Any]:

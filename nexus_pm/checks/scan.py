@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import NexusError, Problem, display_path
 from ..loader import locate
 from .base import Finding, Kind, ParseError, Rule
-from .declared import ALL_KINDS
+from .declared import ALL_KINDS, Chooser
 from .files import FS_ERRORS, Config, read_confined, real, relative, why
 from .links import Guard, IncidentRef
 from .registry import DRIFT, RULES, SUPPRESSION, kind_for, unknown_rule
@@ -136,7 +136,7 @@ def scan(
 ) -> Outcome:
     """Check every file, then look for guarded fixes that no longer hold."""
     known = RULES if rules is None else rules
-    declared = [rule for rule in known.values() if rule.wants is not None]
+    choose = Chooser(list(known.values()))
     outcome = Outcome()
     unsuppressed: dict[Path, list[Finding]] = {}
     # One tuple per rule, shared by its findings, rather than a copy for each.
@@ -144,8 +144,8 @@ def scan(
     for path in files:
         shown = display_path(path)
         kind = kind_for(path.name)
-        rel = relative(path, root)
-        mine_declared = [r for r in declared if rel is not None and r.wants and r.wants(rel)]
+        rel = relative(path, root) if choose else None
+        mine_declared = choose(rel) if rel is not None else []
         if kind is None and not mine_declared:
             continue
         try:
