@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .record_parts import Reference
+from .record_rules import RuleSpec
 from .record_types import (
     FEW,
     IncidentId,
@@ -89,6 +90,15 @@ class ChecklistItem(Model):
 
     text: Line = Field(description="What to check, as an imperative.")
     check: RuleId | None = maybe("Id of the `nexus-pm check` rule that enforces this item, if any.")
+    rule: RuleSpec | None = maybe(
+        "A rule written here that enforces this item; `check`, if given, must be its id."
+    )
+
+    @model_validator(mode="after")
+    def _one_id(self) -> ChecklistItem:
+        if self.rule is not None and self.check is not None and self.check != self.rule.id:
+            raise ValueError(f"check names '{self.check}' but the rule here is '{self.rule.id}'")
+        return self
 
 
 class Prevention(Model):

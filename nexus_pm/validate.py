@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .checks.links import record_check_problems
+from .checks.ruleset import load_shared
 from .errors import NexusError
 from .loader import MAX_BYTES, Record, cross_record_problems, load_all
 
@@ -16,11 +17,12 @@ def load_records(
     *,
     max_bytes: int = MAX_BYTES,
     context: dict[str, object] | None = None,
+    root: Path = Path("."),
 ) -> list[Record]:
     """Load every record under `paths`, gathering all problems before raising once.
 
     `context` holds the team's settings that records are checked against: the severity
-    scale and the allowed services and tags.
+    scale and the allowed services and tags. Shared rules are read from `root/rules/`.
     """
     # Loading makes hundreds of thousands of small objects and no reference cycles; the
     # cyclic collector would rescan them over and over (a third of the time at N=1,000).
@@ -30,7 +32,9 @@ def load_records(
         records, problems = load_all(paths, max_bytes=max_bytes, context=context)
         problems.extend(cross_record_problems(records))
         # A linked rule must flag the incident's own before snippet and pass its after.
-        problems.extend(record_check_problems(records))
+        shared, bad_rules = load_shared(root)
+        problems.extend(bad_rules)
+        problems.extend(record_check_problems(records, shared))
     finally:
         if enabled:
             gc.enable()

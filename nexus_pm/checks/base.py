@@ -27,6 +27,8 @@ class ParseError(ValueError):
         super().__init__(message)
         self.line = line
         self.message = message
+        #: The kind the file was read as, set by whoever knows it.
+        self.kind = ""
 
 
 #: One place where a rule fails, `path:line: rule: message`: the same type as any problem.
@@ -46,6 +48,17 @@ class Rule(Generic[P]):
     rationale: str
     kind: str
     func: Callable[[P], Iterable[Hit]] = field(repr=False, compare=False)
+    #: A declared rule's repo globs; built-in rules read the files their kind names.
+    files: tuple[str, ...] = ()
+    #: Snippet languages that prove a declared rule, besides those of its kind.
+    languages: tuple[str, ...] = ()
+    severity: str = "error"
+    #: The fix in one line (declared rules; a built-in rule's rationale says it).
+    fix: str = ""
+    #: Where a declared rule is written, `path:line`; empty for built-in rules.
+    origin: str = ""
+    #: Whether a repo-relative path is one the rule reads (declared rules only).
+    wants: Callable[[str], bool] | None = field(default=None, repr=False, compare=False)
 
     def check(self, parsed: P) -> list[Finding]:
         """Every place in `parsed` that breaks the rule, in line order."""

@@ -6,11 +6,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
+from ..errors import NexusError
 from ..loader import Record
+from .base import Rule
+from .declared import Chooser
 from .files import discover, load_config
 from .links import IncidentRef, SiteSettings, incident_refs, site_settings
 from .report import json_report, sarif_report, text_report
+from .ruleset import build, load_shared
 from .scan import Outcome, scan
 
 
@@ -29,6 +34,7 @@ class Run:
     outcome: Outcome
     refs: dict[str, list[IncidentRef]]
     site: SiteSettings
+    rules: dict[str, Rule[Any]]
 
 
 def run_check(
@@ -45,19 +51,29 @@ def run_check(
         settings = replace(settings, site_url=site_url or None)
     # Records load after the settings are read, so a broken mkdocs.yml is reported first.
     records = load()
-    refs, guards = incident_refs(records, settings.site_url, directory_urls=settings.directory_urls)
+    shared, bad = load_shared(root)
+    ruleset = build(records, shared)
+    if bad or ruleset.problems:
+        raise NexusError([*bad, *ruleset.problems])
+    rules = ruleset.rules
+    refs, guards = incident_refs(
+        records, settings.site_url, directory_urls=settings.directory_urls, rules=rules
+    )
     config = load_config(root)
     chosen = list(paths) or [root]
-    files, problems = discover(chosen, root, config)
+    choose = Chooser(ruleset.declared)
+    files, problems = discover(
+        chosen, root, config, (lambda rel: bool(choose(rel))) if choose else None
+    )
     walked = [p for p in chosen if p.is_dir()]
-    outcome = scan(files, refs, guards, root=root, walked=walked, config=config)
+    outcome = scan(files, refs, guards, root=root, walked=walked, config=config, rules=rules)
     outcome.errors = sorted(outcome.errors + problems)
-    return Run(outcome, refs, settings)
+    return Run(outcome, refs, settings, rules)
 
 
 def render(result: Run, fmt: Format) -> str:
     if fmt is Format.JSON:
         return json_report(result.outcome)
     if fmt is Format.SARIF:
-        return sarif_report(result.outcome, result.refs, result.site)
+        return sarif_report(result.outcome, result.refs, result.site, result.rules)
     return text_report(result.outcome)

@@ -9,6 +9,7 @@ from typing import Any
 
 from .base import Hit, Kind, Rule
 from .context import final_user, is_root, under_root, walk_with_context
+from .dockervars import substitute, walk_vars
 from .stages import Dockerfile, Instruction, Stage, parse, parse_snippet
 
 RULES: list[Rule[Dockerfile]] = []
@@ -156,29 +157,30 @@ def copy_from_root(df: Dockerfile) -> Iterator[Hit]:
     runtime = _runtime(df)
     if runtime is None:
         return
-    for stage in df.reaching():
-        for ins in stage.instructions:
-            source_stage = ins.flags.get("from")
-            if ins.keyword not in ("COPY", "ADD") or not source_stage or len(ins.args) < 2:
-                continue
-            sources, dest = ins.args[:-1], ins.args[-1]
-            bad = [s for s in sources if under_root(s)]
-            if bad:
-                yield (
-                    ins.line,
-                    (
-                        f"copies {', '.join(bad)} from {source_stage}, but the image runs as "
-                        f"{runtime}, who cannot read root's home; copy from /usr/local instead"
-                    ),
-                )
-            elif under_root(dest):
-                yield (
-                    ins.line,
-                    (
-                        f"copies into {dest}, but the image runs as {runtime}, who cannot read "
-                        "root's home; copy to /usr/local instead"
-                    ),
-                )
+    # `${APP_HOME}/.local` is read as the path it names, with the ARG and ENV values in effect.
+    for _, ins, env in walk_vars(df, df.reaching()):
+        source_stage = ins.flags.get("from")
+        if ins.keyword not in ("COPY", "ADD") or not source_stage or len(ins.args) < 2:
+            continue
+        words = [substitute(word, env) for word in ins.args]
+        sources, dest = words[:-1], words[-1]
+        bad = [s for s in sources if under_root(s)]
+        if bad:
+            yield (
+                ins.line,
+                (
+                    f"copies {', '.join(bad)} from {source_stage}, but the image runs as "
+                    f"{runtime}, who cannot read root's home; copy from /usr/local instead"
+                ),
+            )
+        elif under_root(dest):
+            yield (
+                ins.line,
+                (
+                    f"copies into {dest}, but the image runs as {runtime}, who cannot read "
+                    "root's home; copy to /usr/local instead"
+                ),
+            )
 
 
 _SEARCH_PATHS = ("PATH", "PYTHONPATH")
@@ -195,10 +197,11 @@ def env_path_root(df: Dockerfile) -> Iterator[Hit]:
     runtime = _runtime(df)
     if runtime is None:
         return
-    for ins in df.final.walk():
+    for _, ins, env in walk_vars(df, df.final.chain()):
         if ins.keyword != "ENV":
             continue
-        for key, value in ins.env():
+        for key, written in ins.env():
+            value = substitute(written, env)
             entries = value.split(":") if key in _SEARCH_PATHS else [value]
             if key not in (*_SEARCH_PATHS, "PYTHONUSERBASE"):
                 continue

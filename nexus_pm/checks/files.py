@@ -8,7 +8,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,15 +110,23 @@ def _error(path: str, line: int, field_name: str, message: str) -> NexusError:
     return NexusError([Problem(path, line, field_name, message)])
 
 
-def discover(paths: Sequence[Path], root: Path, config: Config) -> tuple[list[Path], list[Problem]]:
-    """Files to check: named files as given; under folders, files whose name has a kind."""
+def discover(
+    paths: Sequence[Path],
+    root: Path,
+    config: Config,
+    wants: Callable[[str], bool] | None = None,
+) -> tuple[list[Path], list[Problem]]:
+    """Files to check: named files as given; under folders, files whose name has a kind.
+
+    `wants` says whether a repo-relative path is read by a declared rule's globs.
+    """
     files: list[Path] = []
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            files.extend(_walk(path, root, config))
-        elif kind_for(path.name) is None:
-            kinds = "Dockerfile, *.Dockerfile, Dockerfile.*"
+            files.extend(_walk(path, root, config, wants))
+        elif kind_for(path.name) is None and not _wanted(path, root, wants):
+            kinds = "Dockerfile, *.Dockerfile, Dockerfile.*, or a declared rule's files"
             problems.append(
                 Problem(
                     display_path(path), 1, "file", f"no rules check this kind of file ({kinds})"
@@ -138,7 +146,16 @@ def real(path: Path) -> Path:
         return Path(os.path.abspath(path))
 
 
-def _walk(top: Path, root: Path, config: Config) -> list[Path]:
+def _wanted(path: Path, root: Path, wants: Callable[[str], bool] | None) -> bool:
+    if wants is None:
+        return False
+    rel = relative(path, root)
+    return rel is not None and wants(rel)
+
+
+def _walk(
+    top: Path, root: Path, config: Config, wants: Callable[[str], bool] | None = None
+) -> list[Path]:
     found: list[Path] = []
     for current, dirs, names in os.walk(top):
         here = Path(current)
@@ -148,7 +165,7 @@ def _walk(top: Path, root: Path, config: Config) -> list[Path]:
         )
         for name in sorted(names):
             path = here / name
-            if kind_for(name) is None:
+            if kind_for(name) is None and not _wanted(path, root, wants):
                 continue
             rel = relative(path, root)
             if not (rel and config.excluded(rel)) and _worth_reading(path):

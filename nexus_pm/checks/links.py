@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,8 +15,10 @@ from ..loader import Record, locate
 from ..models import Incident
 from ..record_parts import Change
 from .base import Finding, Kind, ParseError, Rule
+from .declared import ALL_KINDS, format_of
 from .files import read_confined
-from .registry import KIND_BY_NAME, RULES, unknown_rule
+from .registry import RULES, unknown_rule
+from .ruleset import build, load_shared
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,15 @@ def linked(record: Record) -> dict[str, list[int]]:
     """Rule ids that the record's checklist links, with the items that link each."""
     found: dict[str, list[int]] = {}
     for index, item in enumerate(record.incident.prevention.checklist):
-        if item.check:
-            found.setdefault(item.check, []).append(index)
+        rule_id = item.rule.id if item.rule is not None else item.check
+        if rule_id:
+            found.setdefault(rule_id, []).append(index)
     return found
 
 
-#: Snippets already read, by (kind, side, code): the tree, or why it cannot be read; and
-#: rules already run, by (rule, side, code). Identical snippets cost one parse and one run.
-Parsed = dict[tuple[str, str, str], Any]
+#: Snippets already read, by (kind, name, side, code): the tree, or why it cannot be read; and
+#: rules already run, by (rule, name, side, code). Identical snippets cost one parse and one run.
+Parsed = dict[tuple[str, str, str, str], Any]
 
 
 def prove(rule: Rule[Any], incident: Incident, parsed: Parsed | None = None) -> list[Proof]:
@@ -83,7 +86,7 @@ def prove(rule: Rule[Any], incident: Incident, parsed: Parsed | None = None) -> 
     Pass the same `parsed` for every rule of one incident and each snippet is parsed once,
     and each rule runs once on it.
     """
-    kind = KIND_BY_NAME[rule.kind]
+    kind = ALL_KINDS[rule.kind]
     proofs = []
     for index, change in enumerate(incident.fix.changes if incident.fix else []):
         try:
@@ -106,17 +109,24 @@ def _run(
     parsed: Parsed | None = None,
 ) -> list[Finding] | None:
     snippet = change.before if side == "before" else change.after
-    if snippet.language.lower() not in kind.languages:
+    language = snippet.language.lower()
+    name = side
+    if rule.wants is not None:
+        # A declared rule proves on snippets of the files it reads, or in its languages.
+        if not (rule.wants(snippet.path) or language in (*rule.languages, *kind.languages)):
+            return None
+        name = snippet.path if format_of(snippet.path) else f"{snippet.path}.{language}"
+    elif language not in kind.languages:
         return None
     cache: Parsed = {} if parsed is None else parsed
-    checked = ("rule " + rule.id, side, snippet.code)
+    checked = ("rule " + rule.id, name, side, snippet.code)
     if checked in cache:
         findings: list[Finding] = cache[checked]
         return findings
-    key = (kind.name, side, snippet.code)
+    key = (kind.name, name, side, snippet.code)
     if key not in cache:
         try:
-            cache[key] = kind.parse_snippet(snippet.code, side)
+            cache[key] = kind.parse_snippet(snippet.code, name)
         except ParseError as exc:
             cache[key] = exc
     tree = cache[key]
@@ -130,28 +140,37 @@ def _run(
     return findings
 
 
-def record_check_problems(records: Iterable[Record]) -> list[Problem]:
-    """Unknown rule ids, and linked rules that miss the incident's before or pass its after."""
-    problems: list[Problem] = []
+def record_check_problems(
+    records: Sequence[Record], shared: Sequence[Rule[Any]] = ()
+) -> list[Problem]:
+    """Unknown rule ids, clashing rule ids, and rules that miss the before or pass the after.
+
+    `shared` are the rules under `rules/`; rules written in checklist items come from records.
+    """
+    ruleset = build(records, shared)
+    rules = ruleset.rules
+    problems: list[Problem] = list(ruleset.problems)
     for record in records:
         parsed: Parsed = {}
         # Items that link the same rule share its verdict: it is worked out once per record.
         verdicts: dict[str, list[str]] = {}
         for index, item in enumerate(record.incident.prevention.checklist):
-            if not item.check:
+            rule_id = item.rule.id if item.rule is not None else item.check
+            if not rule_id:
                 continue
-            if item.check not in verdicts:
-                rule = RULES.get(item.check)
-                verdicts[item.check] = (
-                    [unknown_rule(item.check)]
+            if rule_id not in verdicts:
+                rule = rules.get(rule_id)
+                verdicts[rule_id] = (
+                    [unknown_rule(rule_id, rules)]
                     if rule is None
                     else _disproof(rule, record.incident, parsed)
                 )
-            messages = verdicts[item.check]
+            messages = verdicts[rule_id]
             if not messages:
                 continue
             # Finding the line parses the YAML again, so only items with a problem pay for it.
-            loc = ("prevention", "checklist", index, "check")
+            written = "rule" if item.rule is not None else "check"
+            loc = ("prevention", "checklist", index, written)
             line = locate(record.text, loc)
             field = ".".join(map(str, loc))
             problems.extend(Problem(display_path(record.path), line, field, m) for m in messages)
@@ -161,9 +180,15 @@ def record_check_problems(records: Iterable[Record]) -> list[Problem]:
 def _disproof(rule: Rule[Any], incident: Incident, parsed: Parsed | None = None) -> list[str]:
     proofs = prove(rule, incident, parsed)
     name = f"rule {rule.id}"
-    kind = KIND_BY_NAME[rule.kind].name
+    kind = ALL_KINDS[rule.kind].name
     messages = [f"{name} cannot be proved: {p.error}" for p in proofs if p.error]
     befores = [p for p in proofs if p.before is not None]
+    if not befores and not messages and rule.wants is not None:
+        return [
+            f"{name} reads {', '.join(rule.files)}, but no before/after snippet of the incident "
+            "(fix.changes) has a path it matches or a language it reads "
+            f"({', '.join(rule.languages) or 'none'}); add one or drop the rule"
+        ]
     if not befores and not messages:
         return [
             f"{name} checks {kind} files, but the incident has no {kind} before/after snippet "
@@ -227,9 +252,14 @@ def site_settings(config_file: Path, root: Path | None = None) -> SiteSettings:
 
 
 def incident_refs(
-    records: Sequence[Record], site_url: str | None, *, directory_urls: bool = True
+    records: Sequence[Record],
+    site_url: str | None,
+    *,
+    directory_urls: bool = True,
+    rules: dict[str, Rule[Any]] | None = None,
 ) -> tuple[dict[str, list[IncidentRef]], list[Guard]]:
     """For each rule, the incidents that link it; and the fixes to guard against drift."""
+    known = RULES if rules is None else rules
     refs: dict[str, list[IncidentRef]] = {}
     guards: list[Guard] = []
     for record in sorted(records, key=lambda r: r.incident.id):
@@ -241,7 +271,7 @@ def incident_refs(
         links = sorted(linked(record).items())
         parsed: Parsed = {}
         for rule_id, items in links:
-            rule = RULES.get(rule_id)
+            rule = known.get(rule_id)
             if rule is None:
                 continue
             proved = [p.change for p in prove(rule, incident, parsed) if p.before]
@@ -285,14 +315,22 @@ class RuleEntry:
     incidents: tuple[tuple[Record, tuple[str, ...]], ...]
 
 
-def rule_entries(records: Iterable[Record]) -> list[RuleEntry]:
-    """Every rule, by id, with the records that link it, by incident id."""
+def rule_entries(
+    records: Sequence[Record], rules: dict[str, Rule[Any]] | None = None
+) -> list[RuleEntry]:
+    """Every rule, by id, with the records that link it, by incident id.
+
+    Without `rules`: the built-in ones, those of `rules/` in the working folder, and those
+    the records write.
+    """
+    if rules is None:
+        rules = build(records, load_shared(Path("."))[0]).rules
     behind: dict[str, list[tuple[Record, tuple[str, ...]]]] = {}
     for record in sorted(records, key=lambda r: r.incident.id):
         checklist = record.incident.prevention.checklist
         for rule_id, items in linked(record).items():
             behind.setdefault(rule_id, []).append((record, tuple(checklist[i].text for i in items)))
     return [
-        RuleEntry(rule, KIND_BY_NAME[rule.kind].patterns, tuple(behind.get(rule_id, [])))
-        for rule_id, rule in sorted(RULES.items())
+        RuleEntry(rule, rule.files or ALL_KINDS[rule.kind].patterns, tuple(behind.get(rule_id, [])))
+        for rule_id, rule in sorted(rules.items())
     ]

@@ -37,10 +37,9 @@ def kind_for(name: str) -> Kind[Any] | None:
     return next((kind for kind in KINDS if kind.matches(name)), None)
 
 
-def unknown_rule(rule_id: str) -> str:
+def unknown_rule(rule_id: str, rules: dict[str, Rule[Any]] | None = None) -> str:
     """Why `rule_id` is not a rule, with the closest id when there is one."""
-    close = difflib.get_close_matches(rule_id, sorted(RULES), n=1, cutoff=0.6)
-    hint = (
-        f"; did you mean '{close[0]}'?" if close else f"; known rules: {', '.join(sorted(RULES))}"
-    )
+    known = sorted(RULES if rules is None else rules)
+    close = difflib.get_close_matches(rule_id, known, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; known rules: {', '.join(known)}"
     return f"unknown rule '{rule_id}'{hint}"

@@ -11,12 +11,14 @@ from urllib.parse import quote
 from .. import __version__
 from ..errors import Problem
 from ..layout import page_url, rule_anchor
-from .base import Finding
+from .base import Finding, Rule
 from .escape import code_span, fence, json_safe, link_target, markdown_text, plain
 from .links import IncidentRef, SiteSettings
 from .registry import DRIFT, META_RULES, RULES
 from .scan import Entry, Outcome
 
+#: A declared rule's severity as a SARIF level.
+_LEVELS = {"error": "error", "warning": "warning", "note": "note"}
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
@@ -137,9 +139,16 @@ def _incident_item(incident: IncidentRef) -> str:
     return f"- [{text}]({target})" if target else f"- {text}"
 
 
-def sarif_report(outcome: Outcome, refs: dict[str, list[IncidentRef]], site: SiteSettings) -> str:
+def sarif_report(
+    outcome: Outcome,
+    refs: dict[str, list[IncidentRef]],
+    site: SiteSettings,
+    rules_known: dict[str, Rule[Any]] | None = None,
+) -> str:
     """A SARIF 2.1.0 log: every rule with its incidents, results with in-source suppressions."""
-    described = {rid: (r.title, r.rationale) for rid, r in sorted(RULES.items())} | META_RULES
+    known = RULES if rules_known is None else rules_known
+    described = {rid: (r.title, r.rationale) for rid, r in sorted(known.items())} | META_RULES
+    levels = {rid: _LEVELS.get(r.severity, "error") for rid, r in known.items()}
     rules_url = page_url(site.site_url, "rules.md", directory_urls=site.directory_urls)
     rules: list[dict[str, Any]] = []
     for rule_id, (title, rationale) in described.items():
@@ -150,7 +159,7 @@ def sarif_report(outcome: Outcome, refs: dict[str, list[IncidentRef]], site: Sit
             "shortDescription": {"text": title},
             "fullDescription": {"text": rationale},
             "help": {"text": rationale, "markdown": _help_markdown(rule_id, rationale, incidents)},
-            "defaultConfiguration": {"level": "error"},
+            "defaultConfiguration": {"level": levels.get(rule_id, "error")},
             "properties": {
                 "incidents": [i.id for i in incidents],
                 "tags": ["nexus-pm", "postmortem"],
@@ -160,7 +169,7 @@ def sarif_report(outcome: Outcome, refs: dict[str, list[IncidentRef]], site: Sit
             rule["helpUri"] = f"{rules_url}#{rule_anchor(rule_id)}"
         rules.append(rule)
     index = {rule["id"]: n for n, rule in enumerate(rules)}
-    results = [_result(entry, index) for entry in outcome.entries]
+    results = [_result(entry, index, levels) for entry in outcome.entries]
     notifications = [
         {
             "level": "error",
@@ -183,12 +192,12 @@ def sarif_report(outcome: Outcome, refs: dict[str, list[IncidentRef]], site: Sit
     return json_safe(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 
 
-def _result(entry: Entry, index: dict[str, int]) -> dict[str, Any]:
+def _result(entry: Entry, index: dict[str, int], levels: dict[str, str]) -> dict[str, Any]:
     f: Finding = entry.finding
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": index[f.rule],
-        "level": "error",
+        "level": levels.get(f.rule, "error"),
         "message": {"text": f.message + repeats(entry)},
         "locations": [_location(f.path, f.line)],
         "properties": {"incidents": [i.id for i in entry.incidents]},

@@ -10,7 +10,8 @@ from typing import Any
 
 from ..errors import NexusError, Problem, display_path
 from ..loader import locate
-from .base import Finding, Kind, ParseError
+from .base import Finding, Kind, ParseError, Rule
+from .declared import ALL_KINDS, Chooser
 from .files import FS_ERRORS, Config, read_confined, real, relative, why
 from .links import Guard, IncidentRef
 from .registry import DRIFT, RULES, SUPPRESSION, kind_for, unknown_rule
@@ -59,13 +60,32 @@ class Outcome:
         return 2 if self.errors else 1 if self.active else 0
 
 
-def check_text(text: str, shown: str, kind: Kind[Any]) -> list[Finding]:
-    """Every rule of `kind` on one file's text; raises ParseError."""
-    parsed = kind.parse(text, shown)
-    return sorted(f for rule in kind.rules for f in rule.check(parsed))
+def check_text(
+    text: str, shown: str, kind: Kind[Any] | None, declared: Sequence[Rule[Any]] = ()
+) -> list[Finding]:
+    """The rules of `kind`, and the `declared` rules given, on one file's text.
+
+    Each kind of reading (a Dockerfile, lines, documents) is parsed once for all its rules;
+    raises ParseError, with the kind's name in `kinds` of the error.
+    """
+    findings: list[Finding] = []
+    trees: dict[str, Any] = {}
+    groups: list[tuple[Kind[Any], Sequence[Rule[Any]]]] = [(kind, kind.rules)] if kind else []
+    groups += [(ALL_KINDS[rule.kind], (rule,)) for rule in declared]
+    for reader, rules in groups:
+        if reader.name not in trees:
+            try:
+                trees[reader.name] = reader.parse(text, shown)
+            except ParseError as exc:
+                exc.kind = reader.name
+                raise
+        findings.extend(f for rule in rules for f in rule.check(trees[reader.name]))
+    return sorted(findings)
 
 
-def suppressions(text: str, shown: str) -> tuple[dict[int, list[Suppression]], list[Finding]]:
+def suppressions(
+    text: str, shown: str, rules: dict[str, Rule[Any]] | None = None
+) -> tuple[dict[int, list[Suppression]], list[Finding]]:
     """Valid suppressions by the line they apply to, and findings for malformed ones."""
     lines = text.split("\n")
     found: dict[int, list[Suppression]] = {}
@@ -89,7 +109,8 @@ def suppressions(text: str, shown: str) -> tuple[dict[int, list[Suppression]], l
             continue
         ids = tuple(part.strip() for part in match.group(1).split(",") if part.strip())
         reason = match.group(2).strip()
-        problems = [unknown_rule(i) for i in ids if i not in RULES] or (
+        known = RULES if rules is None else rules
+        problems = [unknown_rule(i, known) for i in ids if i not in known] or (
             ["ignore[] names no rule"] if not ids else []
         )
         if not reason:
@@ -111,8 +132,11 @@ def scan(
     root: Path,
     walked: Sequence[Path] = (),
     config: Config | None = None,
+    rules: dict[str, Rule[Any]] | None = None,
 ) -> Outcome:
     """Check every file, then look for guarded fixes that no longer hold."""
+    known = RULES if rules is None else rules
+    choose = Chooser(list(known.values()))
     outcome = Outcome()
     unsuppressed: dict[Path, list[Finding]] = {}
     # One tuple per rule, shared by its findings, rather than a copy for each.
@@ -120,19 +144,21 @@ def scan(
     for path in files:
         shown = display_path(path)
         kind = kind_for(path.name)
-        if kind is None:
+        rel = relative(path, root) if choose else None
+        mine_declared = choose(rel) if rel is not None else []
+        if kind is None and not mine_declared:
             continue
         try:
             text = read_confined(path, root)
-            findings = check_text(text, shown, kind)
+            findings = check_text(text, shown, kind, mine_declared)
         except NexusError as exc:
             outcome.errors.extend(exc.problems)
             continue
         except ParseError as exc:
-            outcome.errors.append(Problem(shown, exc.line, kind.name, exc.message))
+            outcome.errors.append(Problem(shown, exc.line, exc.kind or "file", exc.message))
             continue
         outcome.files.append(shown)
-        accepted, bad = suppressions(text, shown)
+        accepted, bad = suppressions(text, shown, known)
         # The first suppression of each (line, rule), so that a finding looks its cover up
         # instead of trying every suppression of its line.
         covers: dict[tuple[int, str], Suppression] = {}
@@ -158,7 +184,7 @@ def scan(
                         message = f"ignore[{rule_id}] suppresses nothing here; remove it"
                         bad.append(Finding(shown, sup.line, SUPPRESSION, message))
         outcome.entries.extend(Entry(f) for f in bad)
-    drifted, problems = _drift(guards, unsuppressed, root, walked, config or Config())
+    drifted, problems = _drift(guards, unsuppressed, root, walked, config or Config(), known)
     outcome.entries.extend(drifted)
     outcome.errors.extend(problems)
     outcome.entries.sort(key=lambda e: e.finding)
@@ -172,13 +198,14 @@ def _drift(
     root: Path,
     walked: Sequence[Path],
     config: Config,
+    rules: dict[str, Rule[Any]],
 ) -> tuple[list[Entry], list[Problem]]:
     entries: list[Entry] = []
     problems: list[Problem] = []
     firsts: dict[Path, dict[str, Finding]] = {}
     for guard in guards:
         try:
-            entries.extend(_guard(guard, unsuppressed, firsts, root, walked, config))
+            entries.extend(_guard(guard, unsuppressed, firsts, root, walked, config, rules))
         except FS_ERRORS as exc:
             # A record may name a path the file system refuses: a loop, an over-long name.
             where = ("fix", "changes", guard.change, "path")
@@ -197,6 +224,7 @@ def _guard(
     root: Path,
     walked: Sequence[Path],
     config: Config,
+    rules: dict[str, Rule[Any]],
 ) -> list[Entry]:
     """Drift for one guarded fix; raises OSError or RuntimeError from the file system."""
     entries: list[Entry] = []
@@ -213,7 +241,7 @@ def _guard(
         for rule_id in guard.rules:
             if rule_id in first:
                 message = (
-                    f"{incident.id} fix reverted: {rule_id} fails again ({RULES[rule_id].title})"
+                    f"{incident.id} fix reverted: {rule_id} fails again ({rules[rule_id].title})"
                 )
                 entries.append(
                     Entry(Finding(shown, first[rule_id].line, DRIFT, message), (incident,))

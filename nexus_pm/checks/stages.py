@@ -19,7 +19,8 @@ KEYWORDS = frozenset(
     {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL"}
     | {"MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
 )
-_HEREDOC = re.compile(r"(?<!<)<<-?(?!<)\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\1")
+# A heredoc opens a word (`<<EOF`, `2<<EOF`), as BuildKit reads it: `$((1<<SHIFT))` is arithmetic.
+_HEREDOC = re.compile(r"(?:^|(?<=\s))[0-9]*<<-?(?!<)\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\1")
 _FLAG = re.compile(r"^--([a-z-]+)(?:=(\S*))?$")
 _SPACE = re.compile(r"\s*")
 # A snippet's trailing remark, such as `  # ✅ System-wide`; real files keep theirs,
