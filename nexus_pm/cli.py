@@ -178,6 +178,36 @@ def new(
     )
 
 
+@app.command()
+def init(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="The knowledge base's folder; made if missing.", parser=path_value, metavar="DIR"
+        ),
+    ] = Path("."),
+    site_name: Annotated[
+        str | None, typer.Option(help="Default: from the folder's name.", show_default=False)
+    ] = None,
+    severities: Annotated[
+        str | None,
+        typer.Option(metavar="SEV1,SEV2,...", help="The scale, worst first. Default: SEV1-SEV4."),
+    ] = None,
+    prompt: Annotated[
+        bool | None,
+        typer.Option(
+            "--input/--no-input",
+            help="Ask for the site name and scale, or take defaults. Default: ask on a terminal.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Start a postmortem knowledge base; files that exist are skipped, never overwritten."""
+    from .commands import init as command
+
+    _exit(command.run(folder, site_name=site_name, severities=severities, prompt=prompt))
+
+
 @app.command("list")
 def list_(
     paths: Paths = None,
