@@ -92,6 +92,20 @@ def build(
 
 
 @app.command()
+def generate(
+    out: Annotated[
+        Path, typer.Option(help="The folder to write the docs tree into.", **PathOption)
+    ],
+    config_file: ConfigFile = Path("mkdocs.yml"),
+    drafts: Annotated[bool, typer.Option("--drafts", help="Include draft records.")] = False,
+) -> None:
+    """Write every page, generated ones included, as plain Markdown: no plugin needed to build."""
+    from .commands import generate as command
+
+    _exit(command.run(config_file, out, drafts=drafts))
+
+
+@app.command()
 def serve(
     config_file: ConfigFile = Path("mkdocs.yml"),
     dev_addr: Annotated[
