@@ -92,6 +92,20 @@ def build(
 
 
 @app.command()
+def generate(
+    out: Annotated[
+        Path, typer.Option(help="The folder to write the docs tree into.", **PathOption)
+    ],
+    config_file: ConfigFile = Path("mkdocs.yml"),
+    drafts: Annotated[bool, typer.Option("--drafts", help="Include draft records.")] = False,
+) -> None:
+    """Write every page, generated ones included, as plain Markdown: no plugin needed to build."""
+    from .commands import generate as command
+
+    _exit(command.run(config_file, out, drafts=drafts))
+
+
+@app.command()
 def serve(
     config_file: ConfigFile = Path("mkdocs.yml"),
     dev_addr: Annotated[
@@ -221,6 +235,36 @@ def import_(
             prompt=prompt,
         )
     )
+
+
+@app.command()
+def init(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="The knowledge base's folder; made if missing.", parser=path_value, metavar="DIR"
+        ),
+    ] = Path("."),
+    site_name: Annotated[
+        str | None, typer.Option(help="Default: from the folder's name.", show_default=False)
+    ] = None,
+    severities: Annotated[
+        str | None,
+        typer.Option(metavar="SEV1,SEV2,...", help="The scale, worst first. Default: SEV1-SEV4."),
+    ] = None,
+    prompt: Annotated[
+        bool | None,
+        typer.Option(
+            "--input/--no-input",
+            help="Ask for the site name and scale, or take defaults. Default: ask on a terminal.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Start a postmortem knowledge base; files that exist are skipped, never overwritten."""
+    from .commands import init as command
+
+    _exit(command.run(folder, site_name=site_name, severities=severities, prompt=prompt))
 
 
 @app.command("list")

@@ -22,12 +22,8 @@ from mkdocs.utils.templates import TemplateContext
 
 from .config import Settings, load_settings, settings_from_mapping
 from .errors import NexusError
-from .images import repo_images
-from .layout import page_uri
 from .loader import MAX_BYTES, Record
-from .models import Status
-from .reference import reference_page
-from .render import Renderer
+from .pages import generate, shown
 from .validate import load_records
 from .yamlsafe import FastSafeLoader
 
@@ -107,18 +103,19 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         # Every later build (mkdocs serve) must read the records afresh.
         self._preloaded = False
         drafts = self.config.drafts or self._serving
-        shown = [r for r in self.records if drafts or r.incident.status is not Status.DRAFT]
         try:
-            images = repo_images(shown, Path(config.config_file_path).parent)
+            made = generate(
+                shown(self.records, drafts=drafts),
+                root=Path(config.config_file_path).parent,
+                templates=templates,
+                severities=self.settings.severities,
+                repo_url=config.repo_url,
+            )
         except NexusError as exc:
             raise PluginError(f"nexus-pm: invalid incident records:\n{exc}") from None
-        repo = config.repo_url
-        # GitHub's and GitLab's web views both serve a file of the default branch under this.
-        repo_files = f"{repo.rstrip('/')}/blob/HEAD/" if repo else None
-        pages = Renderer(templates, self.settings.severities, repo_files).site(shown)
-        pages["reference/schema.md"] = reference_page()
-        self._incident_pages = {page_uri(r.incident) for r in shown}
-        edit_uris = {page_uri(r.incident): _edit_uri(r.path, config) for r in shown}
+        images, pages = made.assets, made.pages
+        self._incident_pages = set(made.sources)
+        edit_uris = {uri: _edit_uri(path, config) for uri, path in made.sources.items()}
         for uri, data in images.items():
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=data))

@@ -1,4 +1,5 @@
-"""The built wheel carries its templates: `nexus-pm new` and `validate` work from it alone."""
+"""The built wheel carries its templates: `init`, `new`, `validate`, `build` and `check` work
+from it alone, in a knowledge base that `nexus-pm init` made outside the repo."""
 
 from __future__ import annotations
 
@@ -45,9 +46,13 @@ def test_the_wheel_holds_the_templates(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "nexus_pm/templates/incident.md.j2" in names
     assert "nexus_pm/templates/incident.yaml.j2" in names
+    assert "nexus_pm/templates/init/mkdocs.yml.j2" in names
+    assert "nexus_pm/templates/init/example.yaml.j2" in names
 
 
-def test_new_and_validate_run_from_the_installed_wheel(wheel: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def installed(wheel: Path, tmp_path: Path) -> Path:
+    """A fresh venv with the wheel installed (no editable finder); its bin folder."""
     venv = tmp_path / "venv"
     assert run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path).returncode == 0
     python = venv / "bin" / "python"
@@ -64,7 +69,13 @@ def test_new_and_validate_run_from_the_installed_wheel(wheel: Path, tmp_path: Pa
     work.mkdir()
     where = run(python, "-c", "import nexus_pm; print(nexus_pm.__file__)", cwd=work)
     assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout
-    nexus = venv / "bin" / "nexus-pm"
+    return venv / "bin"
+
+
+def test_new_and_validate_run_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:
+    nexus = installed / "nexus-pm"
+    work = tmp_path / "empty"
+    work.mkdir()
     made = run(
         nexus, "new", "Disk full", "--severity", "SEV2", "--service", "api", "--no-input", cwd=work
     )
@@ -74,3 +85,37 @@ def test_new_and_validate_run_from_the_installed_wheel(wheel: Path, tmp_path: Pa
     assert (work / path).is_file()
     checked = run(nexus, "validate", cwd=work)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_knowledge_base_made_by_init_builds_from_the_installed_wheel(
+    installed: Path, tmp_path: Path
+) -> None:
+    nexus = installed / "nexus-pm"
+    made = run(nexus, "init", "postmortems", "--no-input", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    kb = tmp_path / "postmortems"
+    assert "created mkdocs.yml" in made.stdout.replace("postmortems/", "")
+    # Run again inside it, it creates nothing.
+    again = run(nexus, "init", "--no-input", cwd=kb)
+    assert again.returncode == 0 and "created" not in again.stdout, again.stdout
+    filed = run(
+        nexus,
+        *("new", "Checkout returns 502", "--severity", "SEV2", "--service", "checkout"),
+        *("--status", "in-review", "--summary", "The load balancer lost its backends."),
+        "--no-input",
+        cwd=kb,
+    )
+    assert filed.returncode == 0, filed.stderr
+    assert filed.stdout.strip().endswith("-checkout-returns-502.yaml")
+    checked = run(nexus, "validate", cwd=kb)
+    assert (checked.returncode, checked.stdout) == (0, "2 records valid\n"), checked.stderr
+    built = run(nexus, "build", cwd=kb)
+    assert built.returncode == 0, built.stderr
+    # The new record is published; the example is a draft and is not.
+    page = (kb / "site" / "incidents" / "inc-0002" / "index.html").read_text(encoding="utf-8")
+    assert "Checkout returns 502" in page
+    assert not (kb / "site" / "incidents" / "inc-0001").exists()
+    assert (kb / "site" / "reference" / "schema" / "index.html").is_file()
+    assert (kb / "site" / "services" / "checkout" / "index.html").is_file()
+    rules = run(nexus, "check", cwd=kb)
+    assert (rules.returncode, rules.stderr.strip()) == (0, "no findings in 0 files"), rules.stdout

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
-from ..errors import Problem
+from ..errors import NexusError, Problem
 from ..layout import page_url, rule_anchor
 from .base import Finding, Rule
 from .escape import code_span, fence, json_safe, link_target, markdown_text, plain
+from .files import FS_ERRORS, read_confined
 from .links import IncidentRef, SiteSettings
 from .registry import DRIFT, META_RULES, RULES
 from .scan import Entry, Outcome
@@ -22,6 +24,17 @@ _LEVELS = {"error": "error", "warning": "warning", "note": "note"}
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
+#: Code scanning's tags for each rule, and its security severity (0.1-10) where the rule
+#: is about security: GitHub ranks alerts tagged `security` by it.
+RULE_TAGS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "dockerfile/root-user": (("security", "container"), "6.5"),
+    "dockerfile/copy-from-root": (("reliability", "container", "permissions"), None),
+    "dockerfile/env-path-root": (("reliability", "container", "permissions"), None),
+    "dockerfile/pip-user-install": (("reliability", "container", "permissions"), None),
+    "dockerfile/missing-healthcheck": (("reliability", "container"), None),
+    DRIFT: (("regression",), None),
+    "suppression": (("maintainability",), None),
+}
 
 
 def repeats(entry: Entry) -> str:
@@ -160,16 +173,17 @@ def sarif_report(
             "fullDescription": {"text": rationale},
             "help": {"text": rationale, "markdown": _help_markdown(rule_id, rationale, incidents)},
             "defaultConfiguration": {"level": levels.get(rule_id, "error")},
-            "properties": {
-                "incidents": [i.id for i in incidents],
-                "tags": ["nexus-pm", "postmortem"],
-            },
+            "properties": _rule_properties(rule_id, incidents),
         }
         if rules_url:
             rule["helpUri"] = f"{rules_url}#{rule_anchor(rule_id)}"
         rules.append(rule)
     index = {rule["id"]: n for n, rule in enumerate(rules)}
-    results = [_result(entry, index, levels) for entry in outcome.entries]
+    fingerprints = _fingerprints(outcome.entries)
+    results = [
+        _result(entry, index, levels, fp)
+        for entry, fp in zip(outcome.entries, fingerprints, strict=True)
+    ]
     notifications = [
         {
             "level": "error",
@@ -192,7 +206,55 @@ def sarif_report(
     return json_safe(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 
 
-def _result(entry: Entry, index: dict[str, int], levels: dict[str, str]) -> dict[str, Any]:
+def _rule_properties(rule_id: str, incidents: list[IncidentRef]) -> dict[str, Any]:
+    tags, severity = RULE_TAGS.get(rule_id, ((), None))
+    properties: dict[str, Any] = {
+        "incidents": [i.id for i in incidents],
+        "tags": ["nexus-pm", "postmortem", *tags],
+    }
+    if severity is not None:
+        properties["security-severity"] = severity
+    return properties
+
+
+def _fingerprints(entries: list[Entry]) -> list[str]:
+    """For each result, a hash of its rule, its file and the text of its line, not the
+    line's number: an edit elsewhere in the file keeps it, so code scanning keeps the alert.
+
+    Identical lines breaking one rule in one file are told apart by their order, as
+    code scanning's own `primaryLocationLineHash` does (`hash:1`, `hash:2`, ...).
+    """
+    texts: dict[str, list[str] | None] = {}
+    seen: dict[str, int] = {}
+    found = []
+    for entry in entries:
+        f = entry.finding
+        if f.path not in texts:
+            texts[f.path] = _lines(f.path)
+        lines = texts[f.path]
+        if lines is not None and 0 < f.line <= len(lines):
+            text = " ".join(lines[f.line - 1].split())
+        else:
+            # No line to read (drift names a file that may be gone): the message stands in.
+            text = f.message
+        key = "\0".join((f.rule, f.path, text))
+        digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        seen[digest] = seen.get(digest, 0) + 1
+        found.append(f"{digest}:{seen[digest]}")
+    return found
+
+
+def _lines(path: str) -> list[str] | None:
+    """The lines of a file that was just checked, read confined as the scan read it."""
+    try:
+        return read_confined(Path(path), Path.cwd()).splitlines()
+    except (NexusError, *FS_ERRORS):
+        return None
+
+
+def _result(
+    entry: Entry, index: dict[str, int], levels: dict[str, str], fingerprint: str
+) -> dict[str, Any]:
     f: Finding = entry.finding
     result: dict[str, Any] = {
         "ruleId": f.rule,
@@ -200,6 +262,7 @@ def _result(entry: Entry, index: dict[str, int], levels: dict[str, str]) -> dict
         "level": levels.get(f.rule, "error"),
         "message": {"text": f.message + repeats(entry)},
         "locations": [_location(f.path, f.line)],
+        "partialFingerprints": {"primaryLocationLineHash": fingerprint},
         "properties": {"incidents": [i.id for i in entry.incidents]},
     }
     if entry.suppression is not None:

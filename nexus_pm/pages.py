@@ -1,0 +1,47 @@
+"""Every page and asset the site generates from the records: the plugin and `generate` share it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .images import repo_images
+from .layout import page_uri
+from .loader import Record
+from .models import Status
+from .reference import reference_page
+from .render import Renderer
+
+
+@dataclass
+class Generated:
+    """Markdown pages and binary assets, each by its path in the docs tree."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    assets: dict[str, bytes] = field(default_factory=dict)
+    #: The record behind each incident page, for its "edit this page" link.
+    sources: dict[str, Path] = field(default_factory=dict)
+
+
+def shown(records: Sequence[Record], *, drafts: bool) -> list[Record]:
+    """The records a site publishes: drafts only when asked for."""
+    return [r for r in records if drafts or r.incident.status is not Status.DRAFT]
+
+
+def generate(
+    records: Sequence[Record],
+    *,
+    root: Path,
+    templates: Path,
+    severities: Sequence[str],
+    repo_url: str | None,
+) -> Generated:
+    """The pages of `records` (already filtered by `shown`); raises NexusError for a bad image."""
+    assets = repo_images(records, root)
+    # GitHub's and GitLab's web views both serve a file of the default branch under this.
+    repo_files = f"{repo_url.rstrip('/')}/blob/HEAD/" if repo_url else None
+    pages = Renderer(templates, severities, repo_files).site(records)
+    pages["reference/schema.md"] = reference_page()
+    sources = {page_uri(r.incident): r.path for r in records}
+    return Generated(pages, assets, sources)
