@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import random
+import sys
 import time
 from functools import cache
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from nexus_pm.signatures import (
     signature,
 )
 
+from .conftest import ROOT
 from .match_cases import (
     SYNTHETIC,
     TABLE,
@@ -226,9 +228,15 @@ def test_realworld_records_index_their_errors() -> None:
 
 # --- cost -----------------------------------------------------------------------------
 
-SYLLABLES = ["ka", "lo", "mi", "ra", "ten", "vo", "zu", "pex", "dor", "bil", "qua", "sen"]
-SYLLABLES += ["tri", "mon", "gal", "fer", "hup", "jin", "wex", "yol"]
-TYPES = ["ValueError", "KeyError", "RuntimeError", "TimeoutError", "OSError", "ImportError"]
+
+def match_workload() -> Any:
+    bench = str(ROOT / "bench")
+    sys.path.insert(0, bench)
+    try:
+        import match_synth
+    finally:
+        sys.path.remove(bench)
+    return match_synth.workload()
 
 
 def cpu_seconds() -> float:
@@ -266,40 +274,9 @@ def test_pathological_lines_cost_little() -> None:
 
 
 def test_a_long_log_against_many_incidents_is_cheap(capsys: pytest.CaptureFixture[str]) -> None:
-    rng = random.Random(20251109)
-    vocabulary = sorted(
-        {"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))) for _ in range(6000)}
-    )
-
-    def error() -> tuple[list[str], str]:
-        words = rng.sample(vocabulary, 5)
-        where = f"/srv/app/{words[4]}.py:{rng.randint(1, 999)}"
-        return words, f"{rng.choice(TYPES)}: {' '.join(words[:4])} failed at {where}"
-
-    sources, planted = [], []
-    for number in range(5000):
-        words, first = error()
-        second = error()[1]
-        pattern = f"{words[0]} {words[1]} *{words[3]}"
-        sources.append(Source(f"INC-{number:05d}", (f"{first}\n{second}",), (pattern,)))
-        planted.append((f"INC-{number:05d}", first))
-    # A CI log: timestamps and colours on every line, 15 % errors, some of them known.
-    lines, expected = [], set()
-    for number in range(10_000):
-        stamp = f"2025-11-09T10:{number // 60 % 60:02d}:{number % 60:02d}.{number:07d}Z"
-        roll = rng.random()
-        if roll < 0.85:
-            words = " ".join(rng.sample(vocabulary, 6))
-            lines.append(f"{stamp} \x1b[32mINFO\x1b[0m {words} took {rng.randint(1, 900)}ms")
-        elif roll < 0.95:
-            words = " ".join(rng.sample(vocabulary, 5))
-            lines.append(f"{stamp} \x1b[31mERROR\x1b[0m {words} failed with code {roll:.3f}")
-        else:
-            incident, line = rng.choice(planted)
-            expected.add(incident)
-            lines.append(f"{stamp} {line.replace('.py:', '.py:1')}")
-    log = "\n".join(lines)
-
+    # The workload bench/match.py times: 5,000 incidents, a 10,000-line CI log.
+    work = match_workload()
+    sources, log, expected = work.sources, work.log, work.expected
     start = cpu_seconds()
     built = build_index(sources)
     indexed = cpu_seconds()
@@ -310,7 +287,8 @@ def test_a_long_log_against_many_incidents_is_cheap(capsys: pytest.CaptureFixtur
             f"\n5,000 incidents indexed in {indexed - start:.2f} s of CPU; a 10,000-line log "
             f"matched in {matched - indexed:.2f} s of CPU ({len(found)} incidents)"
         )
-    assert matched - indexed < 1.0
+    # Generous bounds on CPU time; bench/README.md has the figures (0.3 s to match).
+    assert matched - indexed < 3.0
     assert indexed - start < 10.0
     assert expected <= {m.incident for m in found}
     assert all(m.score >= 2.0 for m in found if m.incident in expected)
