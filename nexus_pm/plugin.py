@@ -28,6 +28,7 @@ from .loader import MAX_BYTES, Record
 from .models import Status
 from .reference import reference_page
 from .render import Renderer
+from .signature_file import PAGE, SCRIPT, SIGNATURES, page, script, signature_file
 from .validate import load_records
 from .yamlsafe import FastSafeLoader
 
@@ -97,6 +98,13 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
     def _dir(self, config: MkDocsConfig, value: str) -> Path:
         return (Path(config.config_file_path).parent / value).resolve()
 
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # The "Seen this error?" script, on every page: Material's instant navigation
+        # may reach that page without loading it afresh.
+        if SCRIPT not in [str(item) for item in config.extra_javascript]:
+            config.extra_javascript.append(SCRIPT)
+        return config
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         templates = self._dir(config, self.config.templates_dir)
         if not self._preloaded:
@@ -117,6 +125,13 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         repo_files = f"{repo.rstrip('/')}/blob/HEAD/" if repo else None
         pages = Renderer(templates, self.settings.severities, repo_files).site(shown)
         pages["reference/schema.md"] = reference_page()
+        # "Seen this error?": the page, and the signature file its script matches against.
+        pages[PAGE] = page(directory_urls=config.use_directory_urls)
+        for uri, text in (
+            (SIGNATURES, signature_file(shown, directory_urls=config.use_directory_urls)),
+            (SCRIPT, script()),
+        ):
+            files.append(File.generated(config, uri, content=text))
         self._incident_pages = {page_uri(r.incident) for r in shown}
         edit_uris = {page_uri(r.incident): _edit_uri(r.path, config) for r in shown}
         for uri, data in images.items():

@@ -63,7 +63,8 @@ def script() -> str:
 def page(*, directory_urls: bool = True) -> str:
     """The page: a text box, a status line and a list the script fills with text nodes."""
     # The page's own address decides how the signature file is reached from it.
-    signatures = ("../" if directory_urls else "") + SIGNATURES
+    root = "../" if directory_urls else "./"
+    signatures = root + SIGNATURES
     return f"""---
 title: Seen this error?
 search:
@@ -77,7 +78,8 @@ below, best match first. It is matched in this page, against the errors of every
 incident on the site: nothing you paste is sent anywhere. `nexus-pm match` gives the
 same answer in a terminal.
 
-<div class="nexus-seen" markdown="0" data-signatures="{signatures}">
+<div class="nexus-seen" markdown="0" data-root="{root}"
+  data-signatures="{signatures}">
 <textarea id="nexus-seen-input" rows="14" spellcheck="false" autocomplete="off"
   aria-label="Error or log" placeholder="Paste an error or a log here"
   style="width:100%;font-family:var(--md-code-font-family,monospace);font-size:.8rem"></textarea>

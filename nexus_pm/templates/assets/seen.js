@@ -483,7 +483,9 @@
     var input = doc.getElementById("nexus-seen-input");
     var status = doc.getElementById("nexus-seen-status");
     var results = doc.getElementById("nexus-seen-results");
-    var base = new URL(box.dataset.signatures, doc.baseURI).href;
+    var source = new URL(box.dataset.signatures, doc.baseURI).href;
+    // Incident pages are named relative to the site's root.
+    var base = new URL(box.dataset.root, doc.baseURI).href;
     var matcher = null;
     var timer = null;
     function run() {
@@ -504,7 +506,7 @@
       timer = win.setTimeout(run, 120);
     });
     status.textContent = "Loading the signatures of past incidents\u2026";
-    win.fetch(base, { credentials: "same-origin" })
+    win.fetch(source, { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
