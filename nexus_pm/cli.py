@@ -321,6 +321,42 @@ def check(
     )
 
 
+@app.command()
+def match(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A log or an error; stdin when none or `-`.",
+            show_default=False,
+            parser=path_value,
+            metavar="FILE",
+        ),
+    ] = None,
+    incidents: Annotated[Path, typer.Option(help="Records to match against.", **PathOption)] = Path(
+        "incidents"
+    ),
+    config_file: ConfigFile = Path("mkdocs.yml"),
+    site_url: Annotated[
+        str | None, typer.Option(help="Base URL of incident pages. Default: mkdocs.yml site_url.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many incidents.", min=1)] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON array, for tools.")] = False,
+) -> None:
+    """Past incidents whose errors a log holds, best first; exit 0 matched, 1 none, 2 bad input."""
+    from .commands import match as command
+
+    _exit(
+        command.run(
+            file,
+            incidents=incidents,
+            config_file=config_file,
+            site_url=site_url,
+            limit=limit,
+            as_json=as_json,
+        )
+    )
+
+
 def main() -> None:
     # edge.Group runs every command: a NexusError or a file-system error ends as lines.
     app()

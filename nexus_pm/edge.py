@@ -22,8 +22,9 @@ except ImportError:  # pragma: no cover
 from .errors import NexusError, display_path, one_line
 
 PROG = "nexus-pm"
-# `check` promises 2 for input it cannot read, so that 1 always means findings.
-FILE_SYSTEM_EXIT = {"check": 2}
+# `check` and `match` promise 2 for input they cannot read, so that 1 always means
+# findings (for `match`: that nothing matched).
+FILE_SYSTEM_EXIT = {"check": 2, "match": 2}
 # Python 3.11's pathlib reports a symlink loop as RuntimeError, not OSError(ELOOP).
 _LOOP = re.compile(r"Symlink loop from ('.*'|\".*\")", re.DOTALL)
 

@@ -95,7 +95,8 @@ class Incident(Model):
     cause: Cause | None = maybe("Why it happened.")
     errors: list[ErrorOutput] = many("Error output, verbatim.")
     signatures: list[Line] = many(
-        "Patterns that identify this incident's errors (reserved for error matching)."
+        "Patterns that identify this incident's errors for `nexus-pm match`: a literal "
+        "such as `--user`, or a glob such as `connect ECONNREFUSED *:5432`."
     )
     fix: Fix | None = maybe("How it was resolved: changes and steps.")
     action_items: list[ActionItem] = many("Follow-up work.", MANY)

@@ -12,6 +12,7 @@ from .loader import Record
 from .models import Status
 from .reference import reference_page
 from .render import Renderer
+from .signature_file import PAGE, SCRIPT, SIGNATURES, page, script, signature_file
 
 
 @dataclass
@@ -36,6 +37,7 @@ def generate(
     templates: Path,
     severities: Sequence[str],
     repo_url: str | None,
+    directory_urls: bool = True,
 ) -> Generated:
     """The pages of `records` (already filtered by `shown`); raises NexusError for a bad image."""
     assets = repo_images(records, root)
@@ -43,5 +45,9 @@ def generate(
     repo_files = f"{repo_url.rstrip('/')}/blob/HEAD/" if repo_url else None
     pages = Renderer(templates, severities, repo_files).site(records)
     pages["reference/schema.md"] = reference_page()
+    # "Seen this error?": the page, and the signature file its script matches against.
+    pages[PAGE] = page(directory_urls=directory_urls)
+    assets[SIGNATURES] = signature_file(records, directory_urls=directory_urls).encode()
+    assets[SCRIPT] = script().encode()
     sources = {page_uri(r.incident): r.path for r in records}
     return Generated(pages, assets, sources)

@@ -24,6 +24,7 @@ from .config import Settings, load_settings, settings_from_mapping
 from .errors import NexusError
 from .loader import MAX_BYTES, Record
 from .pages import generate, shown
+from .signature_file import SCRIPT
 from .validate import load_records
 from .yamlsafe import FastSafeLoader
 
@@ -93,6 +94,13 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
     def _dir(self, config: MkDocsConfig, value: str) -> Path:
         return (Path(config.config_file_path).parent / value).resolve()
 
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # The "Seen this error?" script, on every page: Material's instant navigation
+        # may reach that page without loading it afresh.
+        if SCRIPT not in [str(item) for item in config.extra_javascript]:
+            config.extra_javascript.append(SCRIPT)
+        return config
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         templates = self._dir(config, self.config.templates_dir)
         if not self._preloaded:
@@ -110,6 +118,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
                 templates=templates,
                 severities=self.settings.severities,
                 repo_url=config.repo_url,
+                directory_urls=config.use_directory_urls,
             )
         except NexusError as exc:
             raise PluginError(f"nexus-pm: invalid incident records:\n{exc}") from None

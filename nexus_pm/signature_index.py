@@ -150,7 +150,8 @@ def build_index(sources: Iterable[Source]) -> Index:
     exact: dict[str, list[int]] = defaultdict(list)
     weighed = []
     for number, entry in enumerate(entries):
-        norm2 = sum(idf[token] ** 2 for token in entry.tokens)
+        # Summed in token order: the same float in every process and in the browser.
+        norm2 = sum(idf[token] ** 2 for token in sorted(entry.tokens))
         weighed.append(Entry(entry.incident, entry.signature, entry.tokens, entry.codes, norm2))
         for token in entry.tokens:
             postings[token].append(number)

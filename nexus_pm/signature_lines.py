@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from .signature_text import clean
+from .signature_text import ascii_re, clean
 
 __all__ = ["error_lines", "output_lines"]
+
 
 # Error output that the error patterns miss is still an error when a record says so;
 # so many lines of it stand in for its error lines.
@@ -14,7 +15,7 @@ _FALLBACK_LINES = 20
 # A traceback longer than this is not one: stop waiting for its last line.
 _MAX_TRACEBACK_LINES = 500
 
-_STRONG = re.compile(
+_STRONG = ascii_re(
     r"""\b[A-Z][A-Za-z0-9]*(?:Error|Exception|Failure|Fault)\b
     | \bTraceback\ \(most\ recent\ call\ last\)
     | \bnpm\ ERR!
@@ -30,7 +31,7 @@ _STRONG = re.compile(
     """,
     re.VERBOSE,
 )
-_WEAK = re.compile(
+_WEAK = ascii_re(
     r"""\bexit(?:ed)?(?:\ with)?\ (?:code|status)[\s:=]*[1-9]\d* | \bexited\ with\ [1-9]\d*
     | \bnon-zero\ exit | \bcommand\ not\ found | \bpermission\ denied | \bno\ such\ file
     | \bfailed\b | \bfailure\b | \bunable\ to\b | \bcannot\b | \bcan't\b | \bcould\ not\b
@@ -41,12 +42,12 @@ _WEAK = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 # Summary lines that count failures report none of them here.
-_QUIET = re.compile(
+_QUIET = ascii_re(
     r"\b(?:0|no|zero)\s+(?:errors?|failures?|failed)\b|\bfailed\s*[:=]\s*0\b", re.IGNORECASE
 )
 _TRACEBACK = "Traceback (most recent call last):"
 # The frames of a traceback are indented, after whatever prefix the log adds.
-_LOG_PREFIX = re.compile(
+_LOG_PREFIX = ascii_re(
     r"^(?:\d{4}-\d{2}-\d{2}[T ][\d:.,]+Z?\s?|\[[\d:.,]+\]\s?|[\w.-]+\s+\|\s?|E(?=\s))"
 )
 

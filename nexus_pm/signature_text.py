@@ -9,6 +9,7 @@ from collections.abc import Callable
 __all__ = [
     "GENERIC",
     "MAX_LINE_CHARS",
+    "ascii_re",
     "clean",
     "code_tokens",
     "normalise",
@@ -17,10 +18,20 @@ __all__ = [
     "without_prefix",
 ]
 
+
+def ascii_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A pattern whose classes (digit, word, boundary, space) are ASCII only.
+
+    So they mean the same in the browser's port of these rules (see signature_export),
+    and the tokens that match errors are ASCII words anyway.
+    """
+    return re.compile(pattern, flags | re.ASCII)
+
+
 #: Only this much of a line is read: it bounds the work a pathological line costs.
 MAX_LINE_CHARS = 4000
 
-_ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_ANSI = ascii_re(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _PATH_CHARS = r"[^\s\"'`(),;<>\[\]{}]"
@@ -47,10 +58,10 @@ def _tool(match: re.Match[str]) -> str:
 # would misread (a UUID's groups as numbers, an address's `1:54` as a time), and a path's
 # interpreter or package prefix goes before its user name is masked. Ports are numbers.
 _RULES: tuple[_Sub, ...] = (
-    ("", re.compile(r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b"), "<uuid>"),
+    ("", ascii_re(r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b"), "<uuid>"),
     (
         "",
-        re.compile(
+        ascii_re(
             r"\b\d{4}[-/]\d{2}[-/]\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
             r"(?:\s?(?:Z|UTC|[+-]\d{2}:?\d{2})\b|Z)?)?"
         ),
@@ -58,7 +69,7 @@ _RULES: tuple[_Sub, ...] = (
     ),
     (
         "",
-        re.compile(
+        ascii_re(
             rf"\b(?:{_DAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:\s+\d{{4}})?"
             r"\s+\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s+(?:[A-Z]{3,4}|[+-]\d{4})\b)?"
         ),
@@ -66,7 +77,7 @@ _RULES: tuple[_Sub, ...] = (
     ),
     (
         "",
-        re.compile(
+        ascii_re(
             rf"(?<![\w.])(?:/private)?/(?:tmp|var/tmp|var/folders)/{_PATH_CHARS}*"
             rf"|\b[A-Za-z]:\\Users\\[^\\\s]+\\AppData\\Local\\Temp\\{_PATH_CHARS}*",
             re.IGNORECASE,
@@ -76,7 +87,7 @@ _RULES: tuple[_Sub, ...] = (
     # Interpreters and tools, by any path: `/opt/venv/bin/python3.12` is `python`.
     (
         "",
-        re.compile(
+        ascii_re(
             r"(?<![\w.])(?:[A-Za-z]:)?(?:[/\\][\w.+@<>-]+)*[/\\]"
             r"(?:(?:s?bin|Scripts)[/\\](?P<tool>[A-Za-z][A-Za-z_+-]*?)"
             r"|(?P<tool2>python|node|ruby|perl|php|java|pip|npm))"
@@ -87,56 +98,56 @@ _RULES: tuple[_Sub, ...] = (
     ),
     (
         "-packages",
-        re.compile(rf"(?<!{_PATH_CHARS}){_PATH_CHARS}*?[/\\](?:site|dist)-packages(?=[/\\])"),
+        ascii_re(rf"(?<!{_PATH_CHARS}){_PATH_CHARS}*?[/\\](?:site|dist)-packages(?=[/\\])"),
         "site-packages",
     ),
     (
         "python",
-        re.compile(rf"(?<!{_PATH_CHARS}){_PATH_CHARS}*?[/\\]lib[/\\]python\d+(?:\.\d+)?(?=[/\\])"),
+        ascii_re(rf"(?<!{_PATH_CHARS}){_PATH_CHARS}*?[/\\]lib[/\\]python\d+(?:\.\d+)?(?=[/\\])"),
         "lib/python",
     ),
     (
         "node_modules",
-        re.compile(rf"(?<!{_PATH_CHARS}){_PATH_CHARS}*?[/\\]node_modules(?=[/\\])"),
+        ascii_re(rf"(?<!{_PATH_CHARS}){_PATH_CHARS}*?[/\\]node_modules(?=[/\\])"),
         "node_modules",
     ),
     # Someone's home folder, whoever they are and whatever the system: `~`.
     (
         "",
-        re.compile(
+        ascii_re(
             r"(?<![\w.])/(?:home|Users)/[^/\s\"'`]+|\b[A-Za-z]:\\Users\\[^\\\s\"'`]+",
             re.IGNORECASE,
         ),
         "~",
     ),
-    ("@", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b"), "<email>"),
-    (".", re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"), "<ip>"),
+    ("@", ascii_re(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b"), "<email>"),
+    (".", ascii_re(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"), "<ip>"),
     (
         ":",
-        re.compile(rf"\[{_IPV6}\]|(?<![\w:.]){_IPV6}(?![\w:])"),
+        ascii_re(rf"\[{_IPV6}\]|(?<![\w:.]){_IPV6}(?![\w:])"),
         _ip,
     ),
     (
         ":",
-        re.compile(r"(?<![\d.:])\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s?[AaPp][Mm]\b)?(?![\d:])"),
+        ascii_re(r"(?<![\d.:])\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s?[AaPp][Mm]\b)?(?![\d:])"),
         "<time>",
     ),
     # Seconds, milliseconds, microseconds or nanoseconds since 1970, from 2001 to 2033.
-    ("", re.compile(r"(?<![\w.])1\d{9}(?:\d{3}|\d{6}|\d{9})?(?:\.\d+)?(?![\w.])"), "<time>"),
-    ("", re.compile(r"\b0[xX][0-9a-fA-F]+\b"), "<hex>"),
+    ("", ascii_re(r"(?<![\w.])1\d{9}(?:\d{3}|\d{6}|\d{9})?(?:\.\d+)?(?![\w.])"), "<time>"),
+    ("", ascii_re(r"\b0[xX][0-9a-fA-F]+\b"), "<hex>"),
     (
         "",
-        re.compile(r"(?<![\w])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{7,}(?![\w])"),
+        ascii_re(r"(?<![\w])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{7,}(?![\w])"),
         "<hex>",
     ),
-    ("", re.compile(r"\bv\d+(?:\.\d+)+\b"), "v<n>"),
+    ("", ascii_re(r"\bv\d+(?:\.\d+)+\b"), "v<n>"),
     # Kubernetes event counts: `(x4 over 49s)`.
-    ("over", re.compile(r"\(x\d+ over\b"), "(x<n> over"),
+    ("over", ascii_re(r"\(x\d+ over\b"), "(x<n> over"),
     # Numbers, with a unit if they have one, but not the digits of a name (x509, e2e,
     # k8s, sha256): those are preceded by a letter.
     (
         "",
-        re.compile(
+        ascii_re(
             r"(?<![A-Za-z0-9])\d+(?:[.,]\d+)*"
             r"(?:ns|us|µs|ms|s|m|h|d|[KMGTP]i?B?|[kmgt]b|%)?(?![A-Za-z0-9])"
         ),
@@ -145,25 +156,25 @@ _RULES: tuple[_Sub, ...] = (
 )
 # Quotes vary with the tool ('x', "x", `x`, curly quotes); what they hold is a name that
 # identifies the error (module, table, key) or a value of this occurrence.
-_QUOTED = re.compile(
+_QUOTED = ascii_re(
     r"""(?<![\w])(?:'([^'\n]{0,300})'|"([^"\n]{0,300})"|`([^`\n]{0,300})`"""
     r"|\u2018([^\u2019\n]{0,300})\u2019|\u201c([^\u201d\n]{0,300})\u201d)(?![\w])"
 )
 _QUOTES = "'\"`\u2018\u201c"
-_WORD = re.compile(r"[A-Za-z]{2,}")
-_PLACEHOLDER = re.compile(r"<[a-z]+>")
+_WORD = ascii_re(r"[A-Za-z]{2,}")
+_PLACEHOLDER = ascii_re(r"<[a-z]+>")
 # What comes before the message on a log line: times, levels, pids, a compose
 # service name, CI markers; dropped from the front of a signature.
-_LEAD = re.compile(
+_LEAD = ascii_re(
     r"^(?:\s*(?:\[?<(?:time|n|hex|uuid)>\]?|\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR"
     r"|CRITICAL|FATAL|SEVERE)\]?:?(?=\s)|\[?(?:trace|debug|info|warn|warning|error|fatal)\]"
     r"|##\[(?:error|warning)\]|E(?=\s)|>|[\w.-]+\s+\|(?=\s))[\s:,|-]*)+"
 )
 _SPACE = re.compile(r"\s+")
-_TOKEN = re.compile(r"<[a-z]+>|[a-z0-9_]+")
+_TOKEN = ascii_re(r"<[a-z]+>|[a-z0-9_]+")
 # An inner capital (OOMKilled, ImagePullBackOff), all capitals (ECONNREFUSED) or letters
 # then digits (x509): a name someone gave this error, unlike a word of the message.
-_CODE = re.compile(
+_CODE = ascii_re(
     r"(?<![A-Za-z0-9_])(?:[A-Za-z][a-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z]{4,}|[A-Za-z]+[0-9][A-Za-z0-9]*)"
     r"(?![A-Za-z0-9_])"
 )

@@ -86,7 +86,7 @@ def _evidence(shared: Iterable[str], codes: frozenset[str], index: Index) -> flo
     # i/o timeout`) do not make two errors the same.
     return sum(
         index.weight(token) / index.unknown_idf * (CODE_FACTOR if token in codes else 1.0)
-        for token in shared
+        for token in sorted(shared)
         if token not in GENERIC
     )
 
@@ -106,7 +106,9 @@ def _similar(sig: str, index: Index) -> list[tuple[float, int]]:
     """(score, entry) for the entries most like a signature, bounded work, best first."""
     query = tokens(sig)
     weight = {token: index.weight(token) for token in query}
-    query2 = sum(w * w for w in weight.values())
+    # Sums run in token order, so that a score is the same float in every process (a set's
+    # order is not) and in the browser's port (signature_export).
+    query2 = sum(weight[token] ** 2 for token in sorted(query))
     if not query2:
         return []
     codes = code_tokens(sig)
@@ -125,7 +127,7 @@ def _similar(sig: str, index: Index) -> list[tuple[float, int]]:
         shared = query & entry.tokens
         if _evidence(shared, codes | entry.codes, index) < MIN_EVIDENCE:
             continue
-        shared2 = sum(weight[token] ** 2 for token in shared)
+        shared2 = sum(weight[token] ** 2 for token in sorted(shared))
         scored.append((_score(shared2, query2, entry.norm2), number))
     return sorted(scored, key=lambda item: (-item[0], item[1]))
 

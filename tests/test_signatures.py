@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import random
-import resource
-from dataclasses import dataclass
+import sys
+import time
 from functools import cache
+from typing import Any
 
 import pytest
-import yaml
 
-from nexus_pm.models import Incident
 from nexus_pm.signature_text import tokens
 from nexus_pm.signatures import (
     Index,
@@ -19,102 +17,17 @@ from nexus_pm.signatures import (
     error_lines,
     match,
     signature,
-    source_of,
 )
 
-from .conftest import ROOT, SEED
-
-REALWORLD = sorted((ROOT / "tests" / "fixtures" / "realworld").glob("*.yaml"))
-
-
-def seed_error() -> str:
-    # The seed is format 1: its one error line is `symptom.error_output`.
-    error: str = yaml.safe_load(SEED.read_text(encoding="utf-8"))["symptom"]["error_output"]
-    assert error == "/usr/local/bin/python: No module named uvicorn"
-    return error
-
-
-def seed_source() -> Source:
-    # The command that caused it is a signature, as a migrated record could carry it.
-    return Source("INC-0001", (seed_error(),), ("pip install --user",))
-
-
-# Distinct errors, each as the tool prints it; INC-0102 also has a pattern, so that a
-# pattern adds to a signature hit.
-SYNTHETIC = (
-    Source(
-        "INC-0101",
-        (
-            "Error: connect ECONNREFUSED 127.0.0.1:5432\n"
-            "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)",
-        ),
-    ),
-    Source(
-        "INC-0102",
-        ("    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137",),
-        ("OOMKilled",),
-    ),
-    Source(
-        "INC-0103",
-        (
-            'Get "https://api.internal:8443/healthz": tls: failed to verify certificate: x509: '
-            "certificate has expired or is not yet valid: current time 2024-03-01T10:00:00Z is "
-            "after 2024-02-29T23:59:59Z",
-        ),
-    ),
-    Source(
-        "INC-0104",
-        (
-            '  Warning  Failed     12s (x3 over 50s)  kubelet  Failed to pull image "registry.'
-            'example.com/api:1.4.2": rpc error: code = NotFound desc = failed to pull and unpack '
-            'image "registry.example.com/api:1.4.2": not found\n'
-            '  Normal   BackOff    3s (x4 over 49s)   kubelet  Back-off pulling image "registry.'
-            'example.com/api:1.4.2"\n'
-            "  Warning  Failed     3s (x4 over 49s)   kubelet  Error: ImagePullBackOff",
-        ),
-    ),
-    Source(
-        "INC-0105",
-        (
-            'psycopg2.errors.UndefinedTable: relation "users" does not exist\n'
-            "LINE 1: SELECT id, email FROM users WHERE id = 42",
-        ),
-    ),
-    Source(
-        "INC-0106", ("OSError: [Errno 28] No space left on device: '/var/lib/app/cache/blob-8812'",)
-    ),
-    Source(
-        "INC-0107",
-        ("fatal: could not read Username for 'https://github.com': terminal prompts disabled",),
-    ),
-    Source(
-        "INC-0108",
-        (
-            "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree\n"
-            "npm ERR! Found: react@18.2.0",
-        ),
-    ),
-    Source(
-        "INC-0109",
-        (
-            "Error: getaddrinfo ENOTFOUND redis.internal\n"
-            "    at GetAddrInfoReqWrap.onlookup [as oncomplete] (node:dns:107:26)",
-        ),
-    ),
-    # A near neighbour of the seed: the same cause, another symptom.
-    Source(
-        "INC-0110",
-        (
-            "PermissionError: [Errno 13] Permission denied: "
-            "'/root/.local/lib/python3.11/site-packages/uvicorn-0.29.0.dist-info'",
-        ),
-    ),
+from .conftest import ROOT
+from .match_cases import (
+    SYNTHETIC,
+    TABLE,
+    Row,
+    realworld_sources,
+    seed_error,
+    seed_source,
 )
-
-
-def realworld_sources() -> list[Source]:
-    records = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in REALWORLD]
-    return [source_of(Incident.model_validate(record)) for record in records]
 
 
 @cache
@@ -233,126 +146,6 @@ def test_error_lines_finds_what_a_reader_would() -> None:
 
 # --- matching -------------------------------------------------------------------------
 
-CONTAINER_LOG = f"""\
-$ docker compose up voice-service
-[+] Running 1/1
- ✔ Container nexus-voice  Recreated                                       0.1s
-Attaching to nexus-voice
-nexus-voice  | {seed_error()}
-nexus-voice exited with code 1
-$ docker ps -a --filter name=nexus-voice
-CONTAINER ID   IMAGE                 STATUS                     NAMES
-3f9a1c2b7d4e   nexus/voice-service   Exited (1) 2 seconds ago   nexus-voice
-"""
-TRACEBACK = """\
-Traceback (most recent call last):
-  File "<frozen runpy>", line 189, in _run_module_as_main
-  File "<frozen runpy>", line 148, in _get_module_details
-ModuleNotFoundError: No module named 'uvicorn'
-"""
-# The seed's own log of the fixed, healthy service: nothing in it is an error.
-HEALTHY_LOG = """\
-INFO: Started server process [1]
-INFO: Application startup complete.
-INFO: Uvicorn running on http://0.0.0.0:8003
-🎙️ Starting voice-service v1.0.0
-"""
-SAME = "same"
-
-
-@dataclass(frozen=True)
-class Row:
-    """A pasted error, the incident a reader wants for it, and what the matcher gives."""
-
-    text: str
-    expected: str | None
-    #: What the matcher returns today when that is not `expected` (a known miss).
-    got: str | None = SAME
-    why: str = ""
-
-    @property
-    def outcome(self) -> str | None:
-        return self.expected if self.got == SAME else self.got
-
-
-TABLE = [
-    Row("No module named uvicorn", "INC-0001"),
-    Row(seed_error(), "INC-0001"),
-    Row("ModuleNotFoundError: No module named 'uvicorn'", "INC-0001"),
-    Row("2025-11-10T08:12:44.101Z /opt/venv/bin/python3.12: No module named uvicorn", "INC-0001"),
-    Row(r"[12:01:02] C:\Users\bob\venv\Scripts\python.exe: No module named uvicorn", "INC-0001"),
-    Row("E   ModuleNotFoundError: No module named 'uvicorn'", "INC-0001"),
-    Row(TRACEBACK, "INC-0001"),
-    Row(CONTAINER_LOG, "INC-0001"),
-    Row("pip install --user", "INC-0001"),
-    Row("RUN pip install --user --no-cache-dir -r requirements.txt", "INC-0001"),
-    Row("--user", None),
-    # The same error about another module: the same kind of incident, ranked lower
-    # (see test_the_named_module_ranks_above_another).
-    Row("ModuleNotFoundError: No module named 'requests'", "INC-0001"),
-    Row("ModuleNotFoundError: No module named 'uvicorn.workers'", "INC-0001"),
-    Row("ECONNREFUSED 127.0.0.1:5432", "INC-0101"),
-    Row("Error: connect ECONNREFUSED 10.1.2.3:5432", "INC-0101"),
-    Row("Error: connect ECONNREFUSED /var/run/postgresql/.s.PGSQL.5432", "INC-0101"),
-    Row(
-        'psql: error: connection to server at "db" (10.0.0.5), port 5432 failed: Connection refused',
-        "INC-0101",
-        got=None,
-        why="psql says it in other words than node: nothing but generic words is shared",
-    ),
-    Row("OOMKilled", "INC-0102"),
-    Row("pod/api-7d9f8b5c4-x2kq9 OOMKilled", "INC-0102"),
-    Row("Exit Code: 137", None),
-    Row("x509: certificate has expired or is not yet valid", "INC-0103"),
-    Row(
-        "ssl.SSLCertVerificationError: certificate verify failed: certificate has expired "
-        "(_ssl.c:1006)",
-        "INC-0103",
-    ),
-    Row("ImagePullBackOff", "INC-0104"),
-    Row('Back-off pulling image "registry.example.com/web:2.0.1"', "INC-0104"),
-    Row(
-        'Failed to pull image "registry.example.com/api:1.4.3": rpc error: code = NotFound',
-        "INC-0104",
-    ),
-    Row('ERROR:  relation "users" does not exist at character 15', "INC-0105"),
-    Row('django.db.utils.ProgrammingError: relation "users" does not exist', "INC-0105"),
-    Row(
-        'relation "orders" does not exist',
-        "INC-0105",
-        got=None,
-        why="only `relation` is shared beyond generic words; one word is too little evidence",
-    ),
-    Row("OSError: [Errno 28] No space left on device", "INC-0106"),
-    Row("Error: ENOSPC: no space left on device, write", "INC-0106"),
-    Row(
-        "/usr/local/bin/python3: can't open file '/app/main.py': [Errno 2] No such file or directory",
-        None,
-    ),
-    Row(
-        "fatal: could not read Password for 'https://gitlab.com': terminal prompts disabled",
-        "INC-0107",
-    ),
-    Row("npm ERR! ERESOLVE unable to resolve dependency tree", "INC-0108"),
-    Row("npm ERR! code E404", None),
-    Row("getaddrinfo ENOTFOUND redis.internal", "INC-0109"),
-    Row(
-        "PermissionError: [Errno 13] Permission denied: '/root/.local/lib/python3.11/site-packages/x'",
-        "INC-0110",
-    ),
-    Row("Permission denied", None),
-    Row("boskos failed to acquire project", "INC-190326"),
-    Row("must have exactly one version marked as storage version", "INC-190326"),
-    Row("thread 'main' panicked at feature-flags/src/main.rs:121:5:", "INC-250929"),
-    Row("Database error: pool timed out while waiting for an open connection", "INC-250929"),
-    Row("dial tcp 10.0.0.1:80: i/o timeout", None),
-    Row("Segmentation fault (core dumped)", None),
-    Row("java.lang.OutOfMemoryError: Java heap space", None),
-    Row("Error: Process completed with exit code 1.", None),
-    Row("ECONNRESET", None),
-    Row(HEALTHY_LOG, None),
-]
-
 
 @pytest.mark.parametrize("row", TABLE, ids=[f"{n:02d}" for n in range(len(TABLE))])
 def test_pasted_error_finds_its_incident(row: Row) -> None:
@@ -435,14 +228,20 @@ def test_realworld_records_index_their_errors() -> None:
 
 # --- cost -----------------------------------------------------------------------------
 
-SYLLABLES = ["ka", "lo", "mi", "ra", "ten", "vo", "zu", "pex", "dor", "bil", "qua", "sen"]
-SYLLABLES += ["tri", "mon", "gal", "fer", "hup", "jin", "wex", "yol"]
-TYPES = ["ValueError", "KeyError", "RuntimeError", "TimeoutError", "OSError", "ImportError"]
+
+def match_workload() -> Any:
+    bench = str(ROOT / "bench")
+    sys.path.insert(0, bench)
+    try:
+        import match_synth
+    finally:
+        sys.path.remove(bench)
+    return match_synth.workload()
 
 
 def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    # CPU time, not wall time: a busy machine stretches the one, not the other.
+    return time.process_time()
 
 
 PATHOLOGICAL = [
@@ -475,40 +274,9 @@ def test_pathological_lines_cost_little() -> None:
 
 
 def test_a_long_log_against_many_incidents_is_cheap(capsys: pytest.CaptureFixture[str]) -> None:
-    rng = random.Random(20251109)
-    vocabulary = sorted(
-        {"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))) for _ in range(6000)}
-    )
-
-    def error() -> tuple[list[str], str]:
-        words = rng.sample(vocabulary, 5)
-        where = f"/srv/app/{words[4]}.py:{rng.randint(1, 999)}"
-        return words, f"{rng.choice(TYPES)}: {' '.join(words[:4])} failed at {where}"
-
-    sources, planted = [], []
-    for number in range(5000):
-        words, first = error()
-        second = error()[1]
-        pattern = f"{words[0]} {words[1]} *{words[3]}"
-        sources.append(Source(f"INC-{number:05d}", (f"{first}\n{second}",), (pattern,)))
-        planted.append((f"INC-{number:05d}", first))
-    # A CI log: timestamps and colours on every line, 15 % errors, some of them known.
-    lines, expected = [], set()
-    for number in range(10_000):
-        stamp = f"2025-11-09T10:{number // 60 % 60:02d}:{number % 60:02d}.{number:07d}Z"
-        roll = rng.random()
-        if roll < 0.85:
-            words = " ".join(rng.sample(vocabulary, 6))
-            lines.append(f"{stamp} \x1b[32mINFO\x1b[0m {words} took {rng.randint(1, 900)}ms")
-        elif roll < 0.95:
-            words = " ".join(rng.sample(vocabulary, 5))
-            lines.append(f"{stamp} \x1b[31mERROR\x1b[0m {words} failed with code {roll:.3f}")
-        else:
-            incident, line = rng.choice(planted)
-            expected.add(incident)
-            lines.append(f"{stamp} {line.replace('.py:', '.py:1')}")
-    log = "\n".join(lines)
-
+    # The workload bench/match.py times: 5,000 incidents, a 10,000-line CI log.
+    work = match_workload()
+    sources, log, expected = work.sources, work.log, work.expected
     start = cpu_seconds()
     built = build_index(sources)
     indexed = cpu_seconds()
@@ -519,7 +287,8 @@ def test_a_long_log_against_many_incidents_is_cheap(capsys: pytest.CaptureFixtur
             f"\n5,000 incidents indexed in {indexed - start:.2f} s of CPU; a 10,000-line log "
             f"matched in {matched - indexed:.2f} s of CPU ({len(found)} incidents)"
         )
-    assert matched - indexed < 1.0
+    # Generous bounds on CPU time; bench/README.md has the figures (0.3 s to match).
+    assert matched - indexed < 3.0
     assert indexed - start < 10.0
     assert expected <= {m.incident for m in found}
     assert all(m.score >= 2.0 for m in found if m.incident in expected)

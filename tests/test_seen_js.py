@@ -1,0 +1,146 @@
+"""The "Seen this error?" page's script computes what `nexus-pm match` computes, under Node."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from functools import cache
+from typing import Any
+
+import pytest
+
+from nexus_pm.seen import index_records
+from nexus_pm.signature_export import js_pattern
+from nexus_pm.signature_file import signature_data
+from nexus_pm.signature_text import code_tokens, normalise, signature, tokens, without_prefix
+from nexus_pm.signatures import error_lines, match
+from nexus_pm.validate import load_records
+
+from .components import need
+from .conftest import ROOT
+from .match_cases import RECORD_PATHS, TABLE
+
+SCRIPT = ROOT / "nexus_pm" / "templates" / "assets" / "seen.js"
+# Reads {data, inputs} on stdin, prints what the script makes of each input.
+RUNNER = """
+const seen = require(process.argv[1]);
+let text = "";
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (chunk) => { text += chunk; });
+process.stdin.on("end", () => {
+  const { data, inputs } = JSON.parse(text);
+  const m = seen.Matcher(data);
+  const out = inputs.map((input) => ({
+    normalise: m.normalise(input),
+    signature: m.signature(input),
+    without_prefix: m.withoutPrefix(m.normalise(input)),
+    tokens: m.tokens(m.signature(input)),
+    codes: m.codeTokens(m.signature(input)),
+    error_lines: m.errorLines(input),
+    match: m.match(input, 10).map((h) => [h.incident, h.score, h.line_no, h.line, h.matched, h.how]),
+  }));
+  process.stdout.write(JSON.stringify(out));
+});
+"""
+# Pieces of real errors and of what the rules replace, and characters they must not trip on.
+FRAGMENTS = [
+    "Error", "ERROR", "error:", "Traceback (most recent call last):", '  File "x.py", line 3',
+    "ModuleNotFoundError:", "No module named", "'uvicorn'", '"users"', "`key`", "\u2018q\u2019",
+    "\u201cq\u201d", "127.0.0.1", ":5432", "[::1]:8080", "fe80::1%eth0", "1:2:3:4:5:6:7:8", "::",
+    "2025-11-09T10:00:00.123Z", "Nov  9 12:01:02", "12:01", "3:04 PM", "1553576353087", "0x7ffd",
+    "3f9a1c2b7d4e", "550e8400-e29b-41d4-a716-446655440000", "v1.2.3", "(x4 over 49s)", "42ms",
+    "7GiB", "99%", "/tmp/pip-x8y2/setup.py", "/usr/local/bin/python3.12:", r"C:\Users\bob\x",
+    r"C:\Users\bob\AppData\Local\Temp\a.txt", "/home/alice/app", "/Users/bob/app",
+    "/opt/venv/lib/python3.12/site-packages/uvicorn/main.py", "node_modules/x/index.js",
+    "bob@example.com", "ECONNREFUSED", "OOMKilled", "ImagePullBackOff", "x509:", "npm ERR!",
+    "make: ***", "exit code 2", "0 errors", "failed", "denied", "\x1b[31m", "\x1b[0m", "\x1b]0;t\x07",
+    "\r", "\n", "\r\n", "\t", "\xa0", "\u2028", "\x85", "\x0c", " | ", "##[error]", "E   ", "> ",
+    "nexus-voice  |", "--user", "pip install", '\\"', "\u00e9t\u00e9", "\U0001f600", "\u0130",
+    "\u212a", "\u017f", "\u0663", "k8s", "e2e", "sha256", "\ufeff", "   ", "-", "*", ".", ":",
+]  # fmt: skip
+
+
+def node() -> str:
+    found = shutil.which("node")
+    need("node", found is not None, "node is not on PATH")
+    assert found is not None
+    return found
+
+
+@cache
+def records() -> list[Any]:
+    return load_records(list(RECORD_PATHS))
+
+
+def run_script(inputs: list[str]) -> list[dict[str, Any]]:
+    data = signature_data(records())
+    payload = json.dumps({"data": data, "inputs": inputs})
+    done = subprocess.run(
+        [node(), "-e", RUNNER, str(SCRIPT)],
+        input=payload,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    result: list[dict[str, Any]] = json.loads(done.stdout)
+    return result
+
+
+def python_side(text: str) -> dict[str, Any]:
+    sig = signature(text)
+    found = match(text, index_records(records()), limit=10)
+    return {
+        "normalise": normalise(text),
+        "signature": sig,
+        "without_prefix": without_prefix(normalise(text)),
+        "tokens": sorted(tokens(sig)),
+        "codes": sorted(code_tokens(sig)),
+        "error_lines": [list(line) for line in error_lines(text)],
+        "match": [[m.incident, m.score, m.line_no, m.line, m.matched, m.how] for m in found],
+    }
+
+
+def random_inputs(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    inputs = []
+    for _ in range(count):
+        parts = [rng.choice(FRAGMENTS) for _ in range(rng.randint(1, 12))]
+        joiners = ["", " ", " ", "/", ":", "\n"]
+        inputs.append("".join(part + rng.choice(joiners) for part in parts))
+    return inputs
+
+
+def test_the_test_set_gives_the_same_everything() -> None:
+    texts = [row.text for row in TABLE]
+    for text, got in zip(texts, run_script(texts), strict=True):
+        assert got == python_side(text), text
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_inputs_give_the_same_everything(seed: int) -> None:
+    texts = random_inputs(400, seed)
+    expected = [python_side(text) for text in texts]
+    # The inputs exercise the rules: most are rewritten, many match an incident.
+    assert sum(e["normalise"] != text for e, text in zip(expected, texts, strict=True)) > 300
+    assert sum(bool(e["match"]) for e in expected) > 50
+    for text, want, got in zip(texts, expected, run_script(texts), strict=True):
+        assert got == want, repr(text)
+
+
+def test_patterns_translate_or_are_refused() -> None:
+    import re
+
+    assert js_pattern(re.compile(r"(?P<a>x)\s", re.ASCII)) == {
+        "source": r"(?<a>x)[\t\n\v\f\r ]",
+        "flags": "",
+    }
+    assert js_pattern(re.compile("a b  # note\n | [ #]\\ c", re.VERBOSE | re.ASCII))["source"] == (
+        "ab|[ #] c"
+    )
+    with pytest.raises(ValueError, match="differs between Python and JavaScript"):
+        js_pattern(re.compile(r"\w+"))
