@@ -23,10 +23,12 @@ def parse_day(value: str, param: str = "--today") -> dt.date:
     raise UsageError(param, f"{value!r} is not a calendar date written YYYY-MM-DD")
 
 
-def today(given: str | None = None, environ: Mapping[str, str] | None = None) -> dt.date:
+def today(
+    given: str | None = None, environ: Mapping[str, str] | None = None, param: str = "--today"
+) -> dt.date:
     """`given`, else the UTC day of SOURCE_DATE_EPOCH (reproducible builds), else the current day."""
     if given is not None:
-        return parse_day(given)
+        return parse_day(given, param)
     env = os.environ if environ is None else environ
     epoch = env.get(EPOCH_ENV, "").strip()
     if epoch:
