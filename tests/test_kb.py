@@ -178,3 +178,14 @@ def test_feed_and_export_parse_and_validate() -> None:
     schema = json.loads(json_schema_text())
     for item in data:
         jsonschema.validate(item, schema)
+
+
+def test_hostile_action_text_is_escaped_on_the_pages() -> None:
+    hostile = "<script>alert(1)</script> | [x](javascript:alert(1)) {{ 7*7 }}"
+    item = {"text": hostile, "owner": hostile, "due": "2020-01-01", "timeframe": hostile}
+    r = record("INC-0009", action_items=[item], services=["db"])
+    pages = Renderer(None, today=TODAY).site([r])
+    for uri in ("follow-ups.md", "overview.md"):
+        assert "<script>" not in pages[uri] and "](javascript" not in pages[uri]
+        assert "{{" not in pages[uri]
+        assert "&#60;script&#62;" in pages[uri]
