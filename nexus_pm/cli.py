@@ -292,6 +292,43 @@ def list_(
 
 
 @app.command()
+def actions(
+    paths: Paths = None,
+    owner: Annotated[list[str] | None, _many("NAME", "Only items these people own.")] = None,
+    service: Annotated[list[str] | None, _many("SLUG", "Only items of these services.")] = None,
+    status: Annotated[
+        list[str] | None, _many("STATUS", "Only these statuses (done and wont-do included).")
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only items past due.")] = False,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            metavar="YYYY-MM-DD", help="The day to judge by. Default: SOURCE_DATE_EPOCH, or today."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON, for scripts.")] = False,
+    fail: Annotated[
+        bool, typer.Option("--fail", help="Exit 1 if any item is listed, e.g. with --overdue.")
+    ] = False,
+) -> None:
+    """Show open action items across incidents: unowned first, then overdue, then by due date."""
+    from .commands import actions as command
+
+    _exit(
+        command.run(
+            paths,
+            owners=owner or [],
+            services=service or [],
+            statuses=status or [],
+            overdue=overdue,
+            today=today,
+            as_json=as_json,
+            fail=fail,
+        )
+    )
+
+
+@app.command()
 def check(
     paths: Annotated[
         list[Path] | None, _paths("Files or folders to check. Default: the repo (.).")

@@ -247,3 +247,8 @@ FILTERS = {
     "tojson": to_json, "indent": indent, "join": join, "number": number, "iso": iso, "url": url,
     "prose": prose,
 }  # fmt: skip
+
+
+def xml(value: object) -> Safe:
+    """Text for inline SVG or other raw HTML: one line, `& < > " '` as entities."""
+    return Safe(html.escape(" ".join(_lines(value).split("\n")), quote=True))

@@ -20,6 +20,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import YAML_RE, get_data
 from mkdocs.utils.templates import TemplateContext
 
+from . import feeds
+from .clock import today as default_today
 from .config import Settings, load_settings, settings_from_mapping
 from .errors import NexusError
 from .loader import MAX_BYTES, Record
@@ -48,6 +50,8 @@ class PluginConfig(Config):  # type: ignore[no-untyped-call]
     """The services records may name; default: `[tool.nexus-pm]`, or any."""
     tags = opt.Optional(opt.ListOfItems(opt.Type(str)))
     """The tags records may use; default: `[tool.nexus-pm]`, or any."""
+    today = opt.Optional(opt.Type(str))
+    """The day the overview and follow-ups are dated, YYYY-MM-DD; default: SOURCE_DATE_EPOCH, or today."""
 
 
 class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
@@ -112,6 +116,10 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         self._preloaded = False
         drafts = self.config.drafts or self._serving
         try:
+            today = default_today(self.config.today, param="plugins.nexus-pm.today")
+        except NexusError as exc:
+            raise PluginError(f"nexus-pm: {exc.message}") from None
+        try:
             made = generate(
                 shown(self.records, drafts=drafts),
                 root=Path(config.config_file_path).parent,
@@ -119,6 +127,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
                 severities=self.settings.severities,
                 repo_url=config.repo_url,
                 directory_urls=config.use_directory_urls,
+                today=today,
             )
         except NexusError as exc:
             raise PluginError(f"nexus-pm: invalid incident records:\n{exc}") from None
@@ -137,6 +146,16 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             # does for docs/ pages; None, the default for generated files, means no edit link.
             file.edit_uri = edit_uris.get(uri)
             files.append(file)
+        exports = {
+            feeds.FEED: feeds.atom(
+                shown, config.site_name, config.site_url, config.use_directory_urls
+            ),
+            feeds.EXPORT: feeds.export(shown),
+        }
+        for uri, text in exports.items():
+            if files.get_file_from_path(uri) is not None:
+                raise PluginError(f"nexus-pm: generated file {uri} clashes with a file in docs/")
+            files.append(File.generated(config, uri, content=text))
         log.debug("nexus-pm: %d incidents, %d generated pages", len(self.records), len(pages))
         # The pages are made; records kept through the rest of the build would only give
         # the garbage collector their many small objects to rescan (about 1 s at N=1,000).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -15,10 +16,14 @@ from jinja2.loaders import split_template_path
 from . import markdown as md
 from .checks.links import rule_entries
 from .checks.registry import META_RULES
+from .clock import today as default_today
+from .connections import Connections, connections
 from .errors import display_path
+from .followups import followups_view
 from .incident_view import incident_view
 from .layout import image_uri, page_uri, relative
 from .loader import Record
+from .overview import overview_view, service_stats
 from .overviews import Group, checklist, group_view, groups_view, rule_view
 from .record_types import DEFAULT_SEVERITIES
 from .views import incident_row
@@ -68,10 +73,13 @@ class Renderer:
         templates_dir: Path | None = None,
         severities: Sequence[str] = DEFAULT_SEVERITIES,
         repo_files: str | None = None,
+        today: dt.date | None = None,
     ) -> None:
         """`repo_files` is the web address that repo paths are appended to, e.g.
-        `https://github.com/org/repo/blob/HEAD/`; without it they show as text."""
+        `https://github.com/org/repo/blob/HEAD/`; without it they show as text. `today`
+        dates the overview and follow-ups; default: `clock.today()`."""
         self.severities = tuple(severities)
+        self.today = today or default_today()
         # Whatever a template writes without a filter is escaped: only Safe passes as it is.
         self.env = template_environment(templates_dir, finalize=md.finalize)
         self.env.filters.update(md.FILTERS)
@@ -88,27 +96,40 @@ class Renderer:
             link=link, image=image_uri, uri=uri, **context
         )
 
-    def incident(self, record: Record, by_id: dict[str, Record]) -> str:
+    def incident(
+        self, record: Record, by_id: dict[str, Record], kb: Connections | None = None
+    ) -> str:
         return self._render(
             "incident.md.j2",
             page_uri(record.incident),
             v=incident_view(record, by_id, display_path(record.path)),
+            kb=kb or Connections(),
         )
 
     def site(self, records: Sequence[Record]) -> dict[str, str]:
         """Every generated page, keyed by its path in the docs tree."""
         by_id = {r.incident.id: r for r in records}
-        pages = {page_uri(r.incident): self.incident(r, by_id) for r in records}
+        kb = connections(records)
+        pages = {page_uri(r.incident): self.incident(r, by_id, kb[r.incident.id]) for r in records}
         groups = self.groups(records)
         for kind, members in groups.items():
             for group in members:
-                pages[group.uri] = self._render("group.md.j2", group.uri, v=group_view(group))
+                stats = service_stats(group.records) if kind == "services" else None
+                pages[group.uri] = self._render(
+                    "group.md.j2", group.uri, v=group_view(group), stats=stats
+                )
             uri = f"{kind}/index.md"
             pages[uri] = self._render("groups.md.j2", uri, v=groups_view(kind, members))
         rows = [incident_row(r) for r in records]
         pages["incidents/index.md"] = self._render("index.md.j2", "incidents/index.md", rows=rows)
         pages["checklist.md"] = self._render(
             "checklist.md.j2", "checklist.md", entries=checklist(records)
+        )
+        pages["overview.md"] = self._render(
+            "overview.md.j2", "overview.md", v=overview_view(records, self.severities, self.today)
+        )
+        pages["follow-ups.md"] = self._render(
+            "follow-ups.md.j2", "follow-ups.md", v=followups_view(records, self.today)
         )
         rules = [rule_view(e) for e in rule_entries(records)]
         meta = [(rule_id, title, why) for rule_id, (title, why) in META_RULES.items()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -27,7 +28,8 @@ GOLDEN = Path(__file__).parent / "golden" / "pages"
 
 
 def seed_pages() -> dict[str, str]:
-    return Renderer(ROOT / "templates").site(load_records([SEED.parent]))
+    # A fixed day: the overview and follow-ups pages are dated.
+    return Renderer(ROOT / "templates", today=dt.date(2026, 1, 1)).site(load_records([SEED.parent]))
 
 
 def test_pages_match_golden() -> None:

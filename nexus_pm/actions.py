@@ -1,0 +1,119 @@
+"""`nexus-pm actions`: the action items across incidents, filtered, as a table or as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .checks.escape import json_safe, plain
+from .errors import UsageError
+from .followups import FollowUp, all_items
+from .loader import Record
+from .record_followup import ActionStatus
+from .record_types import did_you_mean
+
+COLUMNS = ("INCIDENT", "DUE", "OWNER", "STATUS", "KIND", "PRIORITY", "ACTION")
+
+
+def parse_action_status(value: str) -> str:
+    for status in ActionStatus:
+        if value.strip().lower() == status.value:
+            return status.value
+    choices = [s.value for s in ActionStatus]
+    hint = did_you_mean(value.strip(), choices)
+    raise UsageError("--status", f"{value!r} is not one of {', '.join(choices)}{hint}")
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    """Keep an item matching every filter given; repeating an option widens it."""
+
+    owners: frozenset[str] = frozenset()
+    services: frozenset[str] = frozenset()
+    statuses: frozenset[str] = frozenset()
+    overdue: bool = False
+
+    @classmethod
+    def parse(
+        cls,
+        owners: Iterable[str] = (),
+        services: Iterable[str] = (),
+        statuses: Iterable[str] = (),
+        overdue: bool = False,
+    ) -> ActionFilters:
+        return cls(
+            frozenset(o.strip().casefold() for o in owners),
+            frozenset(s.strip() for s in services),
+            frozenset(parse_action_status(s) for s in statuses),
+            overdue,
+        )
+
+    def __call__(self, item: FollowUp) -> bool:
+        # Without --status only the items still to do are shown, as on the follow-ups page.
+        if self.statuses:
+            if item.status not in self.statuses:
+                return False
+        elif item.settled:
+            return False
+        owner = (item.owner or "").casefold()
+        return (
+            (not self.owners or owner in self.owners)
+            and (not self.services or bool(self.services.intersection(item.services)))
+            and (not self.overdue or item.overdue)
+        )
+
+
+def select(records: Iterable[Record], filters: ActionFilters, today: dt.date) -> list[FollowUp]:
+    return [item for item in all_items(records, today) if filters(item)]
+
+
+def as_dict(item: FollowUp) -> dict[str, Any]:
+    return {
+        "incident": item.incident,
+        "incident_title": item.incident_title,
+        "services": list(item.services),
+        "text": item.text,
+        "kind": item.kind,
+        "owner": item.owner,
+        "due": item.due.isoformat() if item.due else None,
+        "priority": item.priority,
+        "horizon": item.horizon,
+        "status": item.status,
+        "ticket": item.ticket,
+        "overdue": item.overdue,
+        "days_overdue": item.days_overdue,
+    }
+
+
+def to_json(items: Sequence[FollowUp], today: dt.date) -> str:
+    data = {"today": today.isoformat(), "items": [as_dict(i) for i in items]}
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+
+
+def to_table(items: Sequence[FollowUp]) -> str:
+    """Aligned columns, the action text last; record text goes through `plain`."""
+    rows = [list(COLUMNS)]
+    for i in items:
+        due = i.due.isoformat() if i.due else "-"
+        if i.overdue:
+            due += f" OVERDUE {i.days_overdue}d"
+        rows.append(
+            [
+                i.incident,
+                due,
+                plain(i.owner) if i.owner else "(unowned)",
+                i.status,
+                i.kind or "-",
+                plain(i.when) if i.when else "-",
+                plain(i.text),
+            ]
+        )
+    widths = [max(len(row[n]) for row in rows) for n in range(len(COLUMNS) - 1)]
+    lines = []
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return "\n".join(lines) + "\n"
