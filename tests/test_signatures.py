@@ -28,15 +28,19 @@ REALWORLD = sorted((ROOT / "tests" / "fixtures" / "realworld").glob("*.yaml"))
 
 
 def seed_error() -> str:
-    # The seed is format 1: its one error line is `symptom.error_output`.
-    error: str = yaml.safe_load(SEED.read_text(encoding="utf-8"))["symptom"]["error_output"]
+    # The seed's one error output, verbatim.
+    (output,) = yaml.safe_load(SEED.read_text(encoding="utf-8"))["errors"]
+    error: str = output["output"]
     assert error == "/usr/local/bin/python: No module named uvicorn"
     return error
 
 
 def seed_source() -> Source:
-    # The command that caused it is a signature, as a migrated record could carry it.
-    return Source("INC-0001", (seed_error(),), ("pip install --user",))
+    # What the index reads of the seed, plus the command that caused it as a signature,
+    # as a record could carry it.
+    seed = source_of(Incident.model_validate(yaml.safe_load(SEED.read_text(encoding="utf-8"))))
+    assert seed == Source("INC-0001", (seed_error(),))
+    return Source("INC-0001", seed.outputs, ("pip install --user",))
 
 
 # Distinct errors, each as the tool prints it; INC-0102 also has a pattern, so that a
