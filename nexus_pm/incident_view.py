@@ -249,9 +249,9 @@ def _timeline(i: Incident) -> tuple[Event, ...]:
 
 
 def _action(a: ActionItem) -> Action:
-    when = a.horizon.value if a.horizon else a.timeframe
-    if a.priority:
-        when = f"{a.priority}, {when}" if when else a.priority
+    # Priority, horizon and timeframe are each the team's own words: show all it gave.
+    horizon = a.horizon.value if a.horizon else None
+    when = ", ".join(part for part in (a.priority, horizon, a.timeframe) if part) or None
     return Action(
         text=a.text,
         kind=a.kind.value if a.kind else None,
