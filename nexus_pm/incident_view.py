@@ -167,8 +167,10 @@ def incident_view(record: Record, by_id: dict[str, Record], source: str) -> Inci
     """The incident page of `record`; `by_id` resolves its related incidents."""
     i = record.incident
     cause, fix, impact, lessons = i.cause, i.fix, i.impact, i.lessons
-    groups = [(heading, tuple(getattr(lessons, name))) for name, heading in LESSONS if lessons]
-    groups += [(g.title, tuple(g.items)) for g in lessons.groups] if lessons else []
+    groups: list[tuple[str, tuple[str, ...]]] = []
+    if lessons:
+        groups = [(heading, tuple(getattr(lessons, name))) for name, heading in LESSONS]
+        groups += [(g.title, tuple(g.items)) for g in lessons.groups]
     return IncidentView(
         row=incident_row(record),
         draft=i.status is Status.DRAFT,
@@ -194,7 +196,7 @@ def incident_view(record: Record, by_id: dict[str, Record], source: str) -> Inci
         steps=tuple(fix.steps) if fix else (),
         actions=tuple(_action(a) for a in i.action_items),
         lessons_summary=lessons.summary if lessons else None,
-        lessons=tuple((heading, items) for heading, items in groups if items) if lessons else (),
+        lessons=tuple((heading, items) for heading, items in groups if items),
         practices=tuple(i.prevention.practices),
         checklist=tuple(Check(c.text, c.check) for c in i.prevention.checklist),
         sections=tuple(
@@ -252,9 +254,9 @@ def _timeline(i: Incident) -> tuple[Event, ...]:
 
 
 def _action(a: ActionItem) -> Action:
-    when = a.horizon.value if a.horizon else a.timeframe
-    if a.priority:
-        when = f"{a.priority}, {when}" if when else a.priority
+    # Priority, horizon and timeframe are each the team's own words: show all it gave.
+    horizon = a.horizon.value if a.horizon else None
+    when = ", ".join(part for part in (a.priority, horizon, a.timeframe) if part) or None
     return Action(
         text=a.text,
         kind=a.kind.value if a.kind else None,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import feeds
 from .images import repo_images
 from .layout import page_uri
 from .loader import Record
@@ -40,6 +41,7 @@ def generate(
     repo_url: str | None,
     directory_urls: bool = True,
     today: dt.date | None = None,
+    site: tuple[str, str | None] = ("", None),
 ) -> Generated:
     """The pages of `records` (already filtered by `shown`); raises NexusError for a bad image."""
     assets = repo_images(records, root)
@@ -51,5 +53,10 @@ def generate(
     pages[PAGE] = page(directory_urls=directory_urls)
     assets[SIGNATURES] = signature_file(records, directory_urls=directory_urls).encode()
     assets[SCRIPT] = script().encode()
+    # The feed and the export, for other tools to read the knowledge base; `site` is the
+    # site's name and URL, which the feed's links need.
+    name, url = site
+    assets[feeds.FEED] = feeds.atom(records, name, url, directory_urls).encode()
+    assets[feeds.EXPORT] = feeds.export(records).encode()
     sources = {page_uri(r.incident): r.path for r in records}
     return Generated(pages, assets, sources)

@@ -128,6 +128,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
                 repo_url=config.repo_url,
                 directory_urls=config.use_directory_urls,
                 today=today,
+                site=(config.site_name, config.site_url),
             )
         except NexusError as exc:
             raise PluginError(f"nexus-pm: invalid incident records:\n{exc}") from None
@@ -135,8 +136,11 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         self._incident_pages = set(made.sources)
         edit_uris = {uri: _edit_uri(path, config) for uri, path in made.sources.items()}
         for uri, data in images.items():
+            # A repo image may already be in docs/; any other file there must not clash.
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=data))
+            elif uri in (feeds.FEED, feeds.EXPORT):
+                raise PluginError(f"nexus-pm: generated file {uri} clashes with a file in docs/")
         for uri, content in pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"nexus-pm: generated page {uri} clashes with a file in docs/")
@@ -146,16 +150,6 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             # does for docs/ pages; None, the default for generated files, means no edit link.
             file.edit_uri = edit_uris.get(uri)
             files.append(file)
-        exports = {
-            feeds.FEED: feeds.atom(
-                shown, config.site_name, config.site_url, config.use_directory_urls
-            ),
-            feeds.EXPORT: feeds.export(shown),
-        }
-        for uri, text in exports.items():
-            if files.get_file_from_path(uri) is not None:
-                raise PluginError(f"nexus-pm: generated file {uri} clashes with a file in docs/")
-            files.append(File.generated(config, uri, content=text))
         log.debug("nexus-pm: %d incidents, %d generated pages", len(self.records), len(pages))
         # The pages are made; records kept through the rest of the build would only give
         # the garbage collector their many small objects to rescan (about 1 s at N=1,000).

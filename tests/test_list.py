@@ -11,31 +11,61 @@ import yaml
 from .conftest import CliInvoke
 from .test_new import golden
 
+# Title, severity, service, date, status, tag, and a summary for records past draft.
 DRAFTS = [
     (
         "Voice service down: No module named uvicorn",
         "SEV2",
         "voice-service",
         "2025-11-09",
-        "resolved",
+        "published",
         "docker",
+        "The voice service could not start: uvicorn was missing.",
     ),
-    ("Auth tokens expire early", "SEV1", "auth", "2026-03-01", "resolved", "jwt"),
-    ("Search is slow", "SEV3", "search", "2026-05-10", "draft", "latency"),
-    ("Voice service OOM", "SEV2", "voice-service", "2026-05-10", "investigating", "memory"),
+    (
+        "Auth tokens expire early",
+        "SEV1",
+        "auth",
+        "2026-03-01",
+        "published",
+        "jwt",
+        "Tokens expired after five minutes.",
+    ),
+    ("Search is slow", "SEV3", "search", "2026-05-10", "draft", "latency", None),
+    (
+        "Voice service OOM",
+        "SEV2",
+        "voice-service",
+        "2026-05-10",
+        "in-review",
+        "memory",
+        "The voice service ran out of memory.",
+    ),
 ]
+# Format 2 lets a record leave its severity out: this one is not graded yet.
+UNGRADED = "incidents/2026-05-10-search-is-slow.yaml"
+
+
+def make_records(project: Path, cli_invoke: CliInvoke, drafts: list[tuple[str, ...]]) -> None:
+    """Records made with `nexus-pm new`; the seed is left out, so goldens do not follow it."""
+    for seed in (project / "incidents").glob("*.yaml"):
+        seed.unlink()
+    for title, severity, service, date, status, tag, *summary in drafts:
+        cli_invoke(
+            "new", title, "--severity", severity, "--service", service, "--date", date,
+            "--status", status, "--tag", tag, "--no-input",
+            *(["--summary", summary[0]] if summary and summary[0] else []),
+        )  # fmt: skip
 
 
 @pytest.fixture
 def records(project: Path, cli_invoke: CliInvoke) -> Path:
-    """Four drafts made with `nexus-pm new`; the seed is left out, so goldens do not follow it."""
-    for seed in (project / "incidents").glob("*.yaml"):
-        seed.unlink()
-    for title, severity, service, date, status, tag in DRAFTS:
-        cli_invoke(
-            "new", title, "--severity", severity, "--service", service, "--date", date,
-            "--status", status, "--tag", tag, "--no-input",
-        )  # fmt: skip
+    """Four records made with `nexus-pm new`, one of them stripped of its severity."""
+    make_records(project, cli_invoke, DRAFTS)
+    path = project / UNGRADED
+    text = path.read_text(encoding="utf-8")
+    assert '\nseverity: "SEV3"\n' in text
+    path.write_text(text.replace('\nseverity: "SEV3"\n', "\n"), encoding="utf-8")
     return project
 
 
@@ -63,7 +93,7 @@ def test_json_is_valid_complete_and_deterministic(records: Path, cli_invoke: Cli
         "id": "INC-0004",
         "date": "2026-05-10",
         "severity": "SEV2",
-        "status": "investigating",
+        "status": "in-review",
         "services": ["voice-service"],
         "tags": ["memory"],
         "title": "Voice service OOM",
@@ -72,6 +102,8 @@ def test_json_is_valid_complete_and_deterministic(records: Path, cli_invoke: Cli
         "related": [],
         "path": "incidents/2026-05-10-voice-service-oom.yaml",
     }
+    # Not graded: null, not a made-up grade.
+    assert (data[1]["path"], data[1]["severity"]) == (UNGRADED, None)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +113,9 @@ def test_json_is_valid_complete_and_deterministic(records: Path, cli_invoke: Cli
         (["--service", "auth", "--service", "search"], ["INC-0003", "INC-0002"]),
         (["--severity", "sev2"], ["INC-0004", "INC-0001"]),
         (["--status", "draft"], ["INC-0003"]),
-        (["--status", "resolved", "--severity", "SEV1"], ["INC-0002"]),
+        (["--status", "published", "--severity", "SEV1"], ["INC-0002"]),
+        (["--status", "in-review", "--status", "draft"], ["INC-0004", "INC-0003"]),
+        (["--severity", "SEV3"], []),
         (["--tag", "docker"], ["INC-0001"]),
         (["--tag", "memory", "--service", "voice-service"], ["INC-0004"]),
     ],
@@ -100,24 +134,73 @@ def test_no_match(records: Path, cli_invoke: CliInvoke) -> None:
     assert cli_invoke("list", "--json", "--tag", "nothing-here").stdout == "[]\n"
 
 
-@pytest.mark.parametrize(("option", "value"), [("--severity", "SEV0"), ("--status", "open")])
-def test_bad_filter_exits_2(records: Path, cli_invoke: CliInvoke, option: str, value: str) -> None:
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--severity", "SEV0", "'SEV0' is not one of SEV1, SEV2, SEV3, SEV4; did you mean 'SEV4'?"),
+        ("--severity", "critical", "'critical' is not one of SEV1, SEV2, SEV3, SEV4"),
+        ("--status", "open", "'open' is not one of draft, in-review, published"),
+        ("--status", "resolved", "'resolved' is not one of draft, in-review, published"),
+    ],
+)
+def test_bad_filter_exits_2(
+    records: Path, cli_invoke: CliInvoke, option: str, value: str, expected: str
+) -> None:
     result = cli_invoke("list", option, value, exit_code=2)
-    assert result.stderr == f"nexus-pm list: {option}: {value!r} is not one of " + (
-        "SEV1, SEV2, SEV3, SEV4\n"
-        if option == "--severity"
-        else "draft, investigating, resolved, closed\n"
-    )
+    assert (result.stdout, result.stderr) == ("", f"nexus-pm list: {option}: {expected}\n")
 
 
 def test_invalid_records_give_problem_lines(records: Path, cli_invoke: CliInvoke) -> None:
     path = records / "incidents" / "2026-03-01-auth-tokens-expire-early.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('severity: "SEV1"', "severity: SEV0"))
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    line = lines.index('severity: "SEV1"') + 1
+    path.write_text(text.replace('severity: "SEV1"', "severity: SEV0"), encoding="utf-8")
     result = cli_invoke("list", "--json", exit_code=1)
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "incidents/2026-03-01-auth-tokens-expire-early.yaml:17: severity: "
-        "Input should be 'SEV1', 'SEV2', 'SEV3' or 'SEV4' (got 'SEV0')",
+        f"incidents/2026-03-01-auth-tokens-expire-early.yaml:{line}: severity: "
+        "'SEV0' is not on the severity scale (SEV1, SEV2, SEV3, SEV4); did you mean 'SEV4'? "
+        "(got 'SEV0')",
+        "1 problem in 1 file",
+    ]
+
+
+SCALE = """\
+[tool.nexus-pm]
+severities = ["P0", "P1", "P2"]
+"""
+
+
+def test_a_custom_scale_from_pyproject(project: Path, cli_invoke: CliInvoke) -> None:
+    # The team's own scale, from [tool.nexus-pm], for `new`, for the records and for filters.
+    (project / "pyproject.toml").write_text(SCALE, encoding="utf-8")
+    make_records(
+        project,
+        cli_invoke,
+        [
+            ("Payments down", "p0", "payments", "2026-01-05", "draft", "db"),
+            ("Slow reports", "P2", "reports", "2026-02-06", "draft", "latency"),
+        ],
+    )
+    out = cli_invoke("list").stdout
+    assert [line.split()[:3] for line in out.splitlines()] == [
+        ["ID", "DATE", "SEVERITY"],
+        ["INC-0002", "2026-02-06", "P2"],
+        ["INC-0001", "2026-01-05", "P0"],
+    ]
+    assert ids(cli_invoke("list", "--severity", "p0").stdout) == ["INC-0001"]
+    result = cli_invoke("list", "--severity", "SEV1", exit_code=2)
+    assert result.stderr == "nexus-pm list: --severity: 'SEV1' is not one of P0, P1, P2\n"
+    # A record graded on the default scale is not valid on this one.
+    path = project / "incidents" / "2026-02-06-slow-reports.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text.splitlines().index('severity: "P2"') + 1
+    path.write_text(text.replace('severity: "P2"', "severity: SEV3"), encoding="utf-8")
+    result = cli_invoke("list", exit_code=1)
+    assert result.stderr.splitlines() == [
+        f"incidents/2026-02-06-slow-reports.yaml:{line}: severity: "
+        "'SEV3' is not on the severity scale (P0, P1, P2) (got 'SEV3')",
         "1 problem in 1 file",
     ]
 

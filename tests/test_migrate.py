@@ -14,13 +14,15 @@ import jsonschema
 import pytest
 import yaml
 
+from nexus_pm.migrate import MigrationError, is_format1, migrate_file, migrate_text
 from nexus_pm.models import Incident
 from nexus_pm.record_parts import EventKind
-from nexus_pm.migrate import MigrationError, is_format1, migrate_file, migrate_text
 
-from .conftest import ROOT, SEED
+from .conftest import ROOT
 
-GOLDEN_NEW = ROOT / "tests" / "golden" / "new" / "voice-service-oom.yaml"
+# Format-1 records as they were committed before the format changed: the seed, and the
+# draft `nexus-pm new` wrote, with its guidance comments.
+FORMAT1 = ROOT / "tests" / "fixtures" / "format1"
 REALWORLD = ROOT / "tests" / "fixtures" / "realworld"
 
 # A format-1 record with comments wherever the migration moves, renames or drops a key.
@@ -93,8 +95,8 @@ def _synthetic() -> dict[str, str]:
 
 
 INPUTS = {
-    "seed": SEED.read_text(encoding="utf-8"),
-    "golden-new": GOLDEN_NEW.read_text(encoding="utf-8"),
+    "seed": (FORMAT1 / "seed.yaml").read_text(encoding="utf-8"),
+    "golden-new": (FORMAT1 / "new-draft.yaml").read_text(encoding="utf-8"),
     "commented": COMMENTED,
     **_synthetic(),
 }

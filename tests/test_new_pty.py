@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import signal
+import time
 from pathlib import Path
 
 import pexpect
@@ -29,6 +30,25 @@ def spawn(project: Path, *args: str) -> pexpect.spawn:
         dimensions=(50, 200),
     )
     return child
+
+
+def wait_until_reading(child: pexpect.spawn) -> None:
+    """Wait until the child sleeps, as it does in the read() after showing a prompt.
+
+    A SIGINT that lands after Python last checks for signals but before read() starts is
+    only acted on once read() returns: the child would wait for input, not exit. A person
+    never presses Ctrl-C that fast; so where /proc shows the state, wait for it.
+    """
+    stat = Path(f"/proc/{child.pid}/stat")
+    if not stat.exists():
+        time.sleep(0.5)
+        return
+    deadline = time.monotonic() + HANG_SECONDS
+    while time.monotonic() < deadline:
+        # The state follows the command name in parentheses, which may hold spaces.
+        if stat.read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0] == "S":
+            return
+        time.sleep(0.01)
 
 
 def test_prompts_end_to_end(project: Path) -> None:
@@ -72,6 +92,7 @@ def test_ctrl_c_at_a_prompt_leaves_incidents_unchanged(project: Path, answered: 
         child.expect_exact(prompt)
         child.sendline(answer)
     child.expect_exact(prompts[answered])
+    wait_until_reading(child)
     child.sendintr()  # Ctrl-C, through the terminal's line discipline: a real SIGINT
     child.expect_exact("nothing was written")
     child.expect(pexpect.EOF)
@@ -84,6 +105,7 @@ def test_sigint_signal_at_a_prompt(project: Path) -> None:
     before = snapshot(project / "incidents")
     child = spawn(project, "new", "Some title")
     child.expect_exact("[SEV3]: ")
+    wait_until_reading(child)
     child.kill(signal.SIGINT)
     child.expect(pexpect.EOF)
     child.close()

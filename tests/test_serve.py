@@ -1,4 +1,4 @@
-"""`nexus-pm serve` rebuilds when a record changes."""
+"""`nexus-pm serve` rebuilds when a record changes, and previews drafts."""
 
 from __future__ import annotations
 
@@ -59,6 +59,14 @@ def test_serve_picks_up_an_edited_record(project: Path) -> None:
             encoding="utf-8",
         )
         assert wait_for(url, "Voice service edited live", 60), "the edit was not picked up"
+        # A preview shows drafts too, which a published build leaves out, under a banner.
+        subprocess.run(
+            [sys.executable, "-m", "nexus_pm", "new", "Draft in preview", "--severity", "SEV3",
+             "--service", "svc", "--date", "2026-01-02", "--no-input"],
+            cwd=project, check=True, capture_output=True,
+        )  # fmt: skip
+        draft = f"http://127.0.0.1:{port}/incidents/inc-0002/"
+        assert wait_for(draft, "This postmortem is a draft", 60), "the draft was not shown"
     finally:
         server.terminate()
         try:

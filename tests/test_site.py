@@ -109,18 +109,23 @@ def test_search_index_finds_the_error(site: Path) -> None:
 
 
 def test_checklists_render_as_checkboxes(site: Path) -> None:
+    # The 6 prevention items are checkboxes; action items are a table, one row each.
     incident = parse(site / "incidents/inc-0001/index.html")
-    # 6 prevention items and 9 action items.
-    assert incident.checkboxes == 15
+    assert incident.checkboxes == 6
     combined = parse(site / "checklist/index.html")
     assert combined.checkboxes == 6
     assert "Install packages system-wide (no --user)" in combined.text()
+    sections = _Sections()
+    sections.feed((site / "incidents/inc-0001/index.html").read_text(encoding="utf-8"))
+    actions = [row for row in sections.sections["Action items"] if row]
+    assert len(actions) == 9
+    assert all(len(row) == 6 for row in actions), actions
 
 
 def test_index_lists_the_incident_with_its_facets(site: Path) -> None:
     text = parse(site / "incidents/index.html").text()
     assert re.search(
-        r"2025-11-09 INC-0001: Voice service down: No module named uvicorn SEV2 resolved voice-service",
+        r"2025-11-09 INC-0001: Voice service down: No module named uvicorn SEV2 published voice-service",
         text,
     )
 
@@ -204,10 +209,14 @@ def plain_mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_plain_mkdocs_build_reports_record_problems(project: Path) -> None:
-    (project / "incidents" / "broken.yaml").write_text("id: INC-0002\nseverity: SEV9\n", "utf-8")
+    broken = "format: 2\nid: INC-0002\nseverity: SEV9\n"
+    (project / "incidents" / "broken.yaml").write_text(broken, "utf-8")
     done = plain_mkdocs_build(project)
     assert done.returncode == 1
-    assert "incidents/broken.yaml:2: severity: Input should be 'SEV1', 'SEV2'" in done.stderr
+    assert (
+        "incidents/broken.yaml:3: severity: 'SEV9' is not on the severity scale "
+        "(SEV1, SEV2, SEV3, SEV4)" in done.stderr
+    )
     assert "Traceback" not in done.stderr
 
 
@@ -220,7 +229,8 @@ def test_plain_mkdocs_build_strict_passes(project: Path) -> None:
 def test_incident_toc_lists_sections_only(site: Path) -> None:
     html = (site / "incidents/inc-0001/index.html").read_text(encoding="utf-8")
     toc = html[html.index('aria-label="Table of contents"') : html.index("<article")]
-    assert 'href="#root-cause"' in toc
+    assert 'href="#cause"' in toc and 'href="#resolution"' in toc
+    assert 'href="#root-cause"' not in toc
     assert 'href="#1-question-the-assumption"' not in toc
-    # The subsection itself is still on the page, with its anchor.
-    assert 'id="1-question-the-assumption"' in html
+    # The subsections themselves are still on the page, with their anchors.
+    assert 'id="root-cause"' in html and 'id="1-question-the-assumption"' in html

@@ -40,6 +40,20 @@ def test_an_override_replaces_only_its_own_file(tmp_path: Path) -> None:
     assert ours == packaged
 
 
+def test_an_override_of_an_included_template_is_used_where_it_is_included(
+    tmp_path: Path,
+) -> None:
+    # The incident page includes _section.md.j2 for each supporting section.
+    records = load_records([SEED.parent])
+    (tmp_path / "_section.md.j2").write_text("## {{ section.title | one }} (ours)\n\n")
+    ours, packaged = Renderer(tmp_path).site(records), Renderer().site(records)
+    page = ours.pop("incidents/inc-0001.md")
+    titles = [s.title for s in records[0].incident.sections]
+    assert titles and all(f"\n## {title} (ours)\n" in page for title in titles)
+    assert page != packaged.pop("incidents/inc-0001.md")
+    assert ours == packaged
+
+
 def test_output_without_a_filter_is_escaped() -> None:
     source = "{{ v }}|{{ v | one }}|{{ n }}|{{ n | number }}"
     page = Renderer().env.from_string(source).render(v="*a* <b>", n=1.5)

@@ -46,6 +46,9 @@ def test_the_wheel_holds_the_templates(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "nexus_pm/templates/incident.md.j2" in names
     assert "nexus_pm/templates/incident.yaml.j2" in names
+    # Templates include others (the incident page its sections, lists their table).
+    packaged = ROOT / "nexus_pm" / "templates"
+    assert {f"nexus_pm/templates/{p.name}" for p in packaged.glob("*.j2")} <= set(names)
     assert "nexus_pm/templates/init/mkdocs.yml.j2" in names
     assert "nexus_pm/templates/init/example.yaml.j2" in names
 
@@ -83,6 +86,7 @@ def test_new_and_validate_run_from_the_installed_wheel(installed: Path, tmp_path
     path = made.stdout.strip()
     assert path.startswith("incidents/") and path.endswith("-disk-full.yaml"), made.stdout
     assert (work / path).is_file()
+    assert "\nformat: 2\n" in (work / path).read_text(encoding="utf-8")
     checked = run(nexus, "validate", cwd=work)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 

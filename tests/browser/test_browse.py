@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from nexus_pm.record_sections import TableBlock
+
 from .conftest import Site, Tab
 
 pytestmark = pytest.mark.browser
@@ -98,16 +100,19 @@ def test_fix_before_and_after_are_tabs(tab: Tab, site: Site) -> None:
 
 
 def test_service_status_table(tab: Tab, site: Site) -> None:
+    # Format 2 keeps the status snapshot as a table block of a "System status" section.
     tab.open(SEED_PAGE)
+    (status,) = [s for s in site.incidents[SEED].sections if s.title == "System status"]
+    (block,) = status.blocks
+    assert isinstance(block, TableBlock)
     table = section(tab, "system-status", "table")
     assert table.count() == 1
     heads = table.locator("thead th").all_inner_texts()
-    assert heads == ["Service", "Status", "Port"]
+    assert heads == block.columns == ["Service", "State", "Port", "This incident"]
     rows = [row.locator("td").all_inner_texts() for row in table.locator("tbody tr").all()]
-    expected = [[s.service, s.state.value, str(s.port)] for s in site.incidents[SEED].system_status]
-    assert rows == expected
-    subject = [s.service for s in site.incidents[SEED].system_status if s.subject]
-    assert table.locator("tbody strong").first.inner_text() == subject[0]
+    assert rows == block.rows
+    # The service of this incident is the one row marked so.
+    assert [row[0] for row in rows if row[3] == "yes"] == ["Voice Service"]
     tab.assert_clean()
 
 
