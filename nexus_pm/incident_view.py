@@ -165,8 +165,10 @@ def incident_view(record: Record, by_id: dict[str, Record], source: str) -> Inci
     """The incident page of `record`; `by_id` resolves its related incidents."""
     i = record.incident
     cause, fix, impact, lessons = i.cause, i.fix, i.impact, i.lessons
-    groups = [(heading, tuple(getattr(lessons, name))) for name, heading in LESSONS]
-    groups += [(g.title, tuple(g.items)) for g in lessons.groups] if lessons else []
+    groups: list[tuple[str, tuple[str, ...]]] = []
+    if lessons:
+        groups = [(heading, tuple(getattr(lessons, name))) for name, heading in LESSONS]
+        groups += [(g.title, tuple(g.items)) for g in lessons.groups]
     return IncidentView(
         row=incident_row(record),
         draft=i.status is Status.DRAFT,
