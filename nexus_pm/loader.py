@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import NexusError, Problem, display_path
 from .models import Incident, Status, find_placeholders
+from .record_sections import BLOCK_KINDS
 from .record_types import ID_PATTERN, RULE_PATTERN, SLUG_PATTERN
 from .yamlsafe import MAX_BYTES as MAX_BYTES
 from .yamlsafe import MAX_VALUES as MAX_VALUES
@@ -203,7 +204,7 @@ def _field(loc: Sequence[str | int]) -> str:
 def _problems(exc: ValidationError, text: str, shown: str) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
-        loc = tuple(error["loc"])
+        loc = _untagged(tuple(error["loc"]))
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden" and not _PLAIN_KEY.fullmatch(str(loc[-1])):
             # A key with spaces or line breaks would break the `path:line: field:` shape.
@@ -224,6 +225,17 @@ def _problems(exc: ValidationError, text: str, shown: str) -> list[Problem]:
             message += f" (got {error['input']!r})"
         problems.append(Problem(shown, locate(text, loc), _field(loc), message))
     return problems
+
+
+def _untagged(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    # Pydantic names a block's kind in the location (`blocks.0.table.rows`), which is
+    # no key of the file: without it the field is as written and its line is found.
+    return tuple(
+        part
+        for n, part in enumerate(loc)
+        if not (n >= 2 and loc[n - 2] == "blocks" and isinstance(loc[n - 1], int))
+        or part not in BLOCK_KINDS
+    )
 
 
 def _is_short_scalar(value: Any) -> bool:
