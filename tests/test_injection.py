@@ -554,7 +554,7 @@ def test_the_image_block_shows_the_repo_image_with_its_alt_text(site: Path) -> N
     record = hostile_record()
     # As written, backticks too (alt text cannot hold code), one space for each line break.
     alt = record.data["sections"][8]["blocks"][0]["alt"]
-    assert " ".join(image["alt"].split()) == " ".join(alt.split())
+    assert " ".join((image["alt"] or "").split()) == " ".join(alt.split())
     assert (site / "assets" / "repo" / IMAGE).read_bytes() == png()
 
 

@@ -97,9 +97,9 @@ def test_incident_page_shows_every_payload_as_text(tab: Tab, site: Site) -> None
         assert " ".join(text.split()) in body, text
     # Hovering and clicking where the payloads sit would fire any live handler.
     tab.page.locator("article h1").click()
-    for text in (incident.authors[0], incident.commander, incident.action_items[0].owner):
-        assert text is not None
-        tab.page.get_by_text(text).first.hover()
+    for who in (incident.authors[0], incident.commander, incident.action_items[0].owner):
+        assert who is not None
+        tab.page.get_by_text(who).first.hover()
     tab.page.locator("article td", has_text="<b onclick=alert(18)>").first.click()
     no_injected_markup(tab)
     tab.assert_clean()
