@@ -181,27 +181,39 @@ def test_default_size_cap_is_one_mebibyte(tmp_path: Path) -> None:
     assert (run.code, run.stdout) == (0, "1 record valid\n"), run.stderr
 
 
-def services_file(work: Path, count: int) -> Path:
-    """The seed record with `count` bad service names, one a line."""
+def table_file(work: Path, count: int) -> Path:
+    """The seed record with a table of `count` bad cells, one a line, in rows of 20."""
     work.mkdir()
-    bad = "".join(f"  - Not A Slug {n}\n" for n in range(count))
-    text = SEED.read_text(encoding="utf-8").replace(
-        "services: [voice-service]", "services:\n" + bad
+    # Lists of services or tags stop at 100 items; a table holds up to 1000 rows of 20 cells.
+    width = 20
+    rows = "".join(
+        ("          - - {}\n" if cell % width == 0 else "            - {}\n")
+        for cell in range(count)
     )
+    columns = ", ".join(f"c{n}" for n in range(width))
+    table = (
+        "sections:\n  - title: Bad cells\n    blocks:\n      - kind: table\n"
+        f"        columns: [{columns}]\n        rows:\n{rows}"
+    )
+    text = SEED.read_text(encoding="utf-8").replace("sections:\n", table, 1)
     (work / "input.yaml").write_text(text, encoding="utf-8")
     return work
 
 
 def test_many_problems_in_one_file_stay_fast(tmp_path: Path) -> None:
     # Every error is located in the file: the work must not grow with errors x size.
-    work = services_file(tmp_path / "many", 15000)
+    work = table_file(tmp_path / "many", 15000)
     run = run_cli(["validate", "input.yaml"], work)
     assert run.code == 1
     lines = run.stderr.splitlines()
     assert lines[-1] == "15000 problems in 1 file"
-    first = SEED.read_text(encoding="utf-8").splitlines().index("services: [voice-service]") + 2
-    assert lines[0].startswith(f"input.yaml:{first}: services.0: must be a slug")
-    assert lines[-2].startswith(f"input.yaml:{first + 14999}: services.14999: must be a slug")
+    text = (work / "input.yaml").read_text(encoding="utf-8").splitlines()
+    first = text.index("        rows:") + 2
+    field = "sections.0.blocks.0.rows"
+    assert lines[0] == f"input.yaml:{first}: {field}.0.0: Input should be a valid string"
+    assert lines[-2] == (
+        f"input.yaml:{first + 14999}: {field}.749.19: Input should be a valid string"
+    )
     assert_contained(run)
 
 
@@ -209,9 +221,11 @@ def test_a_record_of_too_many_values_is_refused_early(tmp_path: Path) -> None:
     # A full mebibyte of tiny list items: far more values than any record needs.
     work = tmp_path / "huge"
     work.mkdir()
-    head = SEED.read_text(encoding="utf-8").replace("services: [voice-service]", "services:")
-    items = "  - x\n" * ((MAX_BYTES - len(head.encode())) // len("  - x\n"))
-    (work / "input.yaml").write_text(head + items, encoding="utf-8")
+    seed = SEED.read_text(encoding="utf-8")
+    head, tail = seed.split("services: [voice-service]\n")
+    room = MAX_BYTES - len((head + "services:\n" + tail).encode())
+    items = "  - x\n" * (room // len("  - x\n"))
+    (work / "input.yaml").write_text(head + "services:\n" + items + tail, encoding="utf-8")
     assert MAX_BYTES - 10 < (work / "input.yaml").stat().st_size <= MAX_BYTES
     run = run_cli(["validate", "input.yaml"], work)
     assert run.code == 1

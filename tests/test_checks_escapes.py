@@ -141,7 +141,8 @@ def help_markdown(repo: Path, cli_invoke: CliInvoke, language: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("language", ["text", "docker`file <img src=x>\n```"])
+# A language the record schema accepts but the SARIF fence does not take as its info string.
+@pytest.mark.parametrize("language", ["text", "Docker_File.v2"])
 def test_sarif_help_markdown_renders_no_link_image_or_html_from_records(
     repo: Path, cli_invoke: CliInvoke, language: str
 ) -> None:
@@ -155,6 +156,7 @@ def test_sarif_help_markdown_renders_no_link_image_or_html_from_records(
     assert [t.attrGet("href") for t in flat if t.type == "link_open"] == [SITE]
     fences = [t for t in tokens if t.type == "fence"]
     assert [t.content for t in fences] == [HOSTILE_CODE]
+    assert [t.info for t in fences] == ["text"]  # the odd language is not the info string
     link_text = next(t for t in tokens if t.type == "inline" and t.content.startswith("["))
     shown = "".join(
         c.content for c in link_text.children or [] if c.type in ("text", "code_inline")
@@ -166,6 +168,21 @@ def test_sarif_help_markdown_renders_no_link_image_or_html_from_records(
     parser.feed(html)
     assert {tag for tag, _ in parser.tags} <= {"p", "ul", "li", "a", "code", "pre"}
     assert [attrs.get("href") for tag, attrs in parser.tags if tag == "a"] == [SITE]
+
+
+def test_a_language_that_would_unmake_the_fence_never_reaches_sarif(
+    repo: Path, cli_invoke: CliInvoke
+) -> None:
+    # Format 1 took any language and the fence fell back to `text`; format 2 refuses it at load.
+    language = "docker`file <img src=x>\n```"
+    record = hostile_record(HOSTILE_TITLE, "Fixed", HOSTILE_CODE, language)
+    (repo / "incidents" / SEED.name).write_text(record, encoding="utf-8")
+    result = cli_invoke("check", "--format", "sarif", EVIDENCE, exit_code=2)
+    assert '"runs"' not in result.stdout
+    [problem] = [line for line in result.output.splitlines() if "fix.changes.0.after" in line]
+    assert problem.startswith(f"incidents/{SEED.name}:")
+    assert "fix.changes.0.after.language: String should match pattern" in problem
+    assert problem.endswith(f"(got {language!r})")
 
 
 def test_escapes_keep_plain_text_as_it_was() -> None:

@@ -32,21 +32,39 @@ C1_TITLE = "C1 \x80 ![x](data:x){:onerror=window.__pwned++} ![y](data:y){:onerro
 BREAKS = (
     'start\r??? note "details"\u2028    indented code\x85=== "Tab"\u2029| x | y |\rHeading\r==='
 )
-_RECORD = """id: {id}
+_RECORD = """format: 2
+id: {id}
 title: {title}
 summary: {text}
 date: 2025-12-02
 severity: SEV3
+status: published
 services: [hostile-service]
 tags: [injection]
 """
-_BREAKS_EXTRA = """symptom:
-  description: {text}
-  error_output: {text}
-  observations:
-    - {{label: {text}, value: {text}}}
+# The line breaks in a paragraph, a heading, table cells of every table, a list item and
+# an error's code block.
+_BREAKS_EXTRA = """timezone: UTC
+timeline:
+  - {{at: 2025-12-02 10:00, kind: started, who: {text}, text: {text}}}
+errors:
+  - output: {text}
+action_items:
+  - {{text: {text}, owner: {text}}}
+sections:
+  - title: Symptom
+    text: {text}
+    blocks:
+      - kind: facts
+        title: Observations
+        facts:
+          - {{label: {text}, value: {text}}}
+      - kind: list
+        items: [{text}]
 lessons:
-  technical: [{text}]
+  groups:
+    - title: Technical
+      items: [{text}]
 """
 
 

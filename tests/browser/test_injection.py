@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 
@@ -18,10 +19,14 @@ INJECTED = (
     "img[src='x']",
     "svg[onload]",
     "[onerror], [onload], [onclick], [onmouseover]",
-    "a[href^='javascript:' i]",
+    "a[href^='javascript:' i], a[href^='data:' i], [src^='javascript:' i]",
     # The page's own text; search results mark missing query terms with <del> themselves.
-    ".md-content :is(b, i, em, del)",
+    # Emphasis is left out: the page makes its own (`_unowned_`), as Markdown in prose may.
+    ".md-content :is(b, i, del)",
 )
+# Fields whose text the page does not show as written: machine values, and URLs (links).
+NOT_TEXT = {"format", "id", "date", "severity", "status", "services", "tags", "timezone"}
+NOT_TEXT |= {"at", "kind", "language", "url", "ticket", "path", "approximate", "ordered"}
 
 
 class _Title(HTMLParser):
@@ -66,6 +71,15 @@ def heading(tab: Tab) -> str:
     return tab.page.locator("article h1").inner_text().removesuffix("¶").strip()
 
 
+def texts(value: Any, key: str = "") -> list[str]:
+    """Every text of a record, as a model dump holds it, but for the values in NOT_TEXT."""
+    if isinstance(value, dict):
+        return [t for k, v in value.items() if k not in NOT_TEXT for t in texts(v, k)]
+    if isinstance(value, list):
+        return [t for item in value for t in texts(item, key)]
+    return [value] if isinstance(value, str) else []
+
+
 @pytest.mark.browser
 def test_incident_page_shows_every_payload_as_text(tab: Tab, site: Site) -> None:
     incident = site.incidents[HOSTILE]
@@ -74,21 +88,38 @@ def test_incident_page_shows_every_payload_as_text(tab: Tab, site: Site) -> None
     assert heading(tab) == full_title
     assert tab.page.title().startswith(full_title)
     body = " ".join(tab.page.locator("article").inner_text().split())
-    symptom = incident.symptom
-    assert symptom is not None
-    assert symptom.error_output in tab.page.locator("article pre").first.inner_text()
-    for text in (
-        incident.summary,
-        incident.authors[0],
-        symptom.description,
-        symptom.observations[0].label,
-        symptom.observations[0].value,
-        incident.prevention.checklist[0].text,
-    ):
-        assert " ".join(text.split()) in body
+    assert incident.errors[0].output in tab.page.locator("article pre").first.inner_text()
+    # The timeline, impact, errors, action items, lessons, sections and every block kind
+    # in them, the commander and responders, the related links: each text as written.
+    shown = texts(incident.model_dump(mode="json"))
+    assert len(shown) >= 40
+    for text in shown:
+        assert " ".join(text.split()) in body, text
     # Hovering and clicking where the payloads sit would fire any live handler.
     tab.page.locator("article h1").click()
-    tab.page.get_by_text(incident.authors[0]).hover()
+    for who in (incident.authors[0], incident.commander, incident.action_items[0].owner):
+        assert who is not None
+        tab.page.get_by_text(who).first.hover()
+    tab.page.locator("article td", has_text="<b onclick=alert(18)>").first.click()
+    no_injected_markup(tab)
+    tab.assert_clean()
+
+
+@pytest.mark.browser
+def test_hostile_urls_are_whole_http_links(tab: Tab, site: Site) -> None:
+    # A URL may hold `)](javascript:...)`, an attribute list or a `|`: it stays one link.
+    incident = site.incidents[HOSTILE]
+    tab.open(PAGE)
+    urls = [incident.action_items[0].ticket, incident.related.links[0].url]
+    urls.append(incident.sections[1].blocks[3].links[0].url)  # type: ignore[union-attr]
+    hrefs = tab.page.locator("article a[href*='evil.example']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert sorted(hrefs) == sorted(str(url).replace("|", "%7C") for url in urls)
+    # The action items table keeps its six cells, the ticket link in the last.
+    row = tab.page.locator("article tr", has_text="Act <img src=x onerror=alert(20)>")
+    assert row.locator("td").count() == 6
+    assert row.locator("td").last.locator("a").inner_text() == "ticket"
     no_injected_markup(tab)
     tab.assert_clean()
 
@@ -185,6 +216,13 @@ def test_line_breaks_of_every_kind_start_no_blocks(unguarded_tab: Tab) -> None:
     assert article.locator("details, .tabbed-set, blockquote").count() == 0
     assert article.locator("pre").count() == 1  # the error output's own code block
     assert article.locator("h1").count() == 1
-    [table] = [t for t in article.locator("table").all() if "Observed" in t.inner_text()]
-    assert table.locator("tr").count() == 2
+    # Key facts, the timeline, the action items and the facts block: no row was added.
+    tables = article.locator("table").all()
+    assert [t.locator("tr").count() for t in tables] == [5, 2, 2, 2]
+    assert [t.locator("th").first.inner_text() for t in tables] == [
+        "Key facts",
+        "Time",
+        "Action",
+        "Item",
+    ]
     assert_nothing_ran(tab)
