@@ -27,7 +27,8 @@ MILESTONES = {
     "mitigated": "User impact stopped.",
     "resolved": "The fix was in place.",
 }
-EFFORT_PHASES = {"to_detect": "detect", "to_diagnose": "diagnose", "to_fix": "fix", "to_deploy": "deploy"}  # fmt: skip
+# Phases are named as format 1's page labelled them.
+EFFORT_PHASES = {"to_detect": "Time to detect", "to_diagnose": "Time to diagnose", "to_fix": "Time to fix", "to_deploy": "Time to deploy"}  # fmt: skip
 
 
 def timeline(record: Map) -> None:

@@ -59,18 +59,20 @@ def _symptom(record: Map) -> Map | None:
 
 
 def _durations(record: Map) -> Map | None:
-    # Steps keep their duration; what it measured (`Build time`) goes to a table.
+    # Steps keep their duration; what it measured goes to a table, as format 1 showed
+    # it: `Build time: ~2 minutes`.
     rows = []
     for step in record["implementation"] or []:
         if isinstance(step, Map) and "duration_label" in step:
             label, tokens = pop(step, "duration_label")
-            row = new_seq([step.get("title", ""), label, step.get("duration", "")], flow=True)
+            timed = f"{label}: {step.get('duration', '')}".rstrip(": ")
+            row = new_seq([step.get("title", ""), timed], flow=True)
             rows.append(row)
             if tokens and step:
                 attach(step, list(step)[-1], tokens)
     if not rows:
         return None
-    columns = new_seq(["Step", "What was timed", "Duration"], flow=True)
+    columns = new_seq(["Step", "What was timed"], flow=True)
     table = new_map(("kind", "table"), ("columns", columns), ("rows", new_seq(rows)))
     return _section("Implementation timings", [], table)
 

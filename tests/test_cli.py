@@ -126,6 +126,15 @@ def format1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return record
 
 
+# The committed seed is its migration plus one line written since: a signature for `--user`.
+ADDED_SINCE = (
+    b"# The flag that caused it: a log line or a Dockerfile line that holds it is this incident.\n"
+    b'signatures:\n  - "--user"\n'
+)
+MIGRATED_SEED = SEED.read_bytes().replace(ADDED_SINCE, b"")
+assert MIGRATED_SEED != SEED.read_bytes(), "the seed's signature lines moved; update ADDED_SINCE"
+
+
 def test_migrate_end_to_end(format1: Path, cli_invoke: CliInvoke) -> None:
     shown = f"incidents/{SEED.name}"
     old = format1.read_bytes()
@@ -138,12 +147,12 @@ def test_migrate_end_to_end(format1: Path, cli_invoke: CliInvoke) -> None:
         f"{shown}: migrated to format 2\n",
         "1 record migrated\n",
     )
-    assert format1.read_bytes() == SEED.read_bytes(), "the committed seed is this migration"
+    assert format1.read_bytes() == MIGRATED_SEED, "the committed seed is this migration"
     assert cli_invoke("validate").stdout == "1 record valid\n"
     # Twice changes nothing, and --check now passes.
     result = cli_invoke("migrate")
     assert (result.stdout, result.stderr) == ("", "0 records migrated\n")
-    assert format1.read_bytes() == SEED.read_bytes()
+    assert format1.read_bytes() == MIGRATED_SEED
     result = cli_invoke("migrate", "--check")
     assert (result.stdout, result.stderr) == ("", "")
 
@@ -168,7 +177,7 @@ def test_migrate_refuses_a_symlinked_record_and_leaves_it(
         assert target.read_bytes() == FORMAT1_SEED.read_bytes()
     # The record beside the link was migrated all the same.
     assert result.stdout == f"incidents/{SEED.name}: migrated to format 2\n"
-    assert format1.read_bytes() == SEED.read_bytes()
+    assert format1.read_bytes() == MIGRATED_SEED
 
 
 FORMAT1_TEXT = FORMAT1_SEED.read_text(encoding="utf-8")

@@ -32,6 +32,8 @@ IDENTIFIERS = {"language", "path"}
 # Kept in the record, not shown on its page: patterns for matching errors, which the
 # search reads (nexus_pm/signature_index.py). The language only picks the highlighting.
 NOT_SHOWN = {"signatures", "language"}
+# Rules written in a checklist item are described on the Rules page, not the incident's.
+RULES_SHOWN = "prevention.checklist[].rule"
 
 
 def full_incident() -> Incident:
@@ -180,12 +182,33 @@ def test_every_value_is_on_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
     incident = full_incident()
     missing = []
     for path, text in texts(skip=NOT_SHOWN):
+        if path.startswith(RULES_SHOWN):
+            continue  # on the Rules page: see the test below
         if " ".join(text.replace("`", "").split()) not in page:
             missing.append((path, text))
     dates = [a.due for a in incident.action_items if a.due] + [incident.date]
     missing += [("date", d.isoformat()) for d in dates if d.isoformat() not in page]
     minutes = [f"| {p.phase} | {p.minutes:g} |" for p in incident.effort]
     missing += [("effort", m) for m in minutes if m not in page]
+    assert missing == []
+
+
+def test_rules_written_in_the_record_are_on_the_rules_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The incident page links each rule; the Rules page says what it is, what it reads and
+    # how to fix what it finds.
+    page = as_read(pages(monkeypatch)["rules.md"])
+    shown = ("id", "title", "message", "fix", "files")
+    rules = [i.rule for i in full_incident().prevention.checklist if i.rule]
+    assert len(rules) == 7
+    missing = [
+        (rule.id, name, value)
+        for rule in rules
+        for name in shown
+        for value in strings(getattr(rule, name))
+        if " ".join(value.split()) not in page
+    ]
     assert missing == []
 
 

@@ -238,7 +238,7 @@ def test_the_commented_record_in_detail() -> None:
     assert data["errors"] == [
         {"language": "text", "output": "upstream prematurely closed connection\n"}
     ]
-    assert data["effort"] == [{"phase": "detect", "minutes": 4}]
+    assert data["effort"] == [{"phase": "Time to detect", "minutes": 4}]
     assert data["fix"]["steps"][0]["duration"] == "1 minute"
     assert data["action_items"][0]["status"] == "open"
     assert data["related"] == {
