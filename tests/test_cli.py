@@ -132,7 +132,7 @@ ADDED_SINCE = (
     b'signatures:\n  - "--user"\n'
 )
 MIGRATED_SEED = SEED.read_bytes().replace(ADDED_SINCE, b"")
-assert MIGRATED_SEED != SEED.read_bytes(), "the seed's signature lines moved; update ADDED_SINCE"
+assert SEED.read_bytes() != MIGRATED_SEED, "the seed's signature lines moved; update ADDED_SINCE"
 
 
 def test_migrate_end_to_end(format1: Path, cli_invoke: CliInvoke) -> None:
