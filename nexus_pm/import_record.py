@@ -14,7 +14,7 @@ from .claim import publish, scan
 from .errors import NexusError, Problem, display_path, one_line
 from .import_map import Given, Mapped, map_document
 from .importer import parse
-from .loader import parse_incident, read_text
+from .loader import incident_of, read_text
 from .options import slugify
 from .yamlsafe import MAX_BYTES, UNCARRIED, parse_yaml
 
@@ -91,13 +91,16 @@ def record_text(mapped: Mapped, source: str, shown: str, incident_id: str, scale
     for _ in range(MAX_MOVES):
         text = header + dump(data)
         try:
-            parse_incident(text, shown, context)
+            # Parsed once: the same values are validated and compared with what was dumped.
+            parsed = parse_yaml(text, shown)
+            same = parsed == _as_read(data)
+            incident_of(parsed, text, shown, context)
         except NexusError as exc:
             problem = _first(exc)
             if problem is None or not _move(data, problem, mapped):
                 break
             continue
-        if parse_yaml(text, shown) != _as_read(data):
+        if not same:
             break
         return text
     mapped.notes.append((1, "the record would not validate; the whole text is kept verbatim"))
