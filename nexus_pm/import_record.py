@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,12 +39,28 @@ class Outcome:
     path: Path | None = None
 
 
+# How the emitter may write a scalar depends on its text alone (and on allow_unicode, the
+# same for every dump), and keys and short values repeat within a record and across files.
+_ANALYZER = yaml.emitter.Emitter(io.StringIO(), allow_unicode=True)
+_SHORT = 200
+
+
+@functools.lru_cache(maxsize=4096)
+def _analysis(scalar: str) -> yaml.emitter.ScalarAnalysis:
+    return _ANALYZER.analyze_scalar(scalar)
+
+
 class _Dumper(yaml.SafeDumper):
     """Block style, no line wrapping; multi-line strings as literal blocks where YAML allows."""
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         # Lists indented under their key, as the hand-written records are.
         super().increase_indent(flow, False)
+
+    def analyze_scalar(self, scalar: str) -> yaml.emitter.ScalarAnalysis:
+        if len(scalar) > _SHORT:
+            return super().analyze_scalar(scalar)
+        return _analysis(scalar)
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
