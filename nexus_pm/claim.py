@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import stat
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,25 +36,55 @@ def scan(directory: Path) -> Known:
     ids: set[str] = set()
     services: Counter[str] = Counter()
     for path in collect([directory])[0] if directory.is_dir() else []:
-        try:
-            text = read_text(path, root=directory)
-        except NexusError:
+        found = _read_known(directory, path)
+        if found is None:
             continue
-        try:
-            data = parse_yaml(text, display_path(path))
-        except NexusError:
-            data = None
-        if isinstance(data, dict):
-            rid, listed = data.get("id"), data.get("services")
-            services.update(s for s in listed or [] if isinstance(s, str))
-        else:
-            # Unparsable: the id line alone still reserves its number.
-            match = re.search(r"^id:\s*[\"']?(INC-[0-9]+)", text, re.MULTILINE)
-            rid = match.group(1) if match else None
-        if isinstance(rid, str) and re.fullmatch(ID_PATTERN, rid):
+        rid, listed = found
+        services.update(listed)
+        if rid is not None:
             ids.add(rid)
     ranked = sorted(services, key=lambda s: (-services[s], s))
     return Known(ids=ids, services=ranked)
+
+
+# What each record file held, by its stat: `nexus-pm import` claims an id per file, and
+# each claim scans the folder again (records may appear meanwhile); an unchanged file is
+# not read and parsed again. A symlink is always read, as its target may change.
+_KNOWN: dict[tuple[str, str], tuple[tuple[int, int, int], str | None, list[str]]] = {}
+
+
+def _read_known(directory: Path, path: Path) -> tuple[str | None, list[str]] | None:
+    """The id and services one record file holds; None when it cannot be read."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        info = None
+    key = (str(directory), str(path))
+    stamp = (info.st_mtime_ns, info.st_size, info.st_ino) if info else None
+    cacheable = info is not None and not stat.S_ISLNK(info.st_mode)
+    cached = _KNOWN.get(key)
+    if cacheable and cached is not None and cached[0] == stamp:
+        return cached[1], cached[2]
+    try:
+        text = read_text(path, root=directory)
+    except NexusError:
+        return None
+    try:
+        data = parse_yaml(text, display_path(path))
+    except NexusError:
+        data = None
+    listed: list[str] = []
+    if isinstance(data, dict):
+        rid, services = data.get("id"), data.get("services")
+        listed = [s for s in services or [] if isinstance(s, str)]
+    else:
+        # Unparsable: the id line alone still reserves its number.
+        match = re.search(r"^id:\s*[\"']?(INC-[0-9]+)", text, re.MULTILINE)
+        rid = match.group(1) if match else None
+    kept = rid if isinstance(rid, str) and re.fullmatch(ID_PATTERN, rid) else None
+    if cacheable and stamp is not None:
+        _KNOWN[key] = (stamp, kept, listed)
+    return kept, listed
 
 
 def publish(directory: Path, stem: str, make_text: Callable[[str], str]) -> Path:

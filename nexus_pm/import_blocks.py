@@ -17,6 +17,8 @@ ITEMS_MAX = 1_000
 BLOCKS_MAX = 100
 SECTIONS_MAX = 100
 Data = dict[str, Any]
+_LANGUAGE = re.compile(LANGUAGE_PATTERN)
+_URL = re.compile(URL_PATTERN)
 
 
 def chunks(text: str, most: int) -> list[str]:
@@ -114,7 +116,7 @@ def code_blocks(code: str, info: str) -> list[Data]:
     """A fenced block: json, code in its language, or a log when it names none."""
     if not code.strip():
         return []
-    language = info if re.fullmatch(LANGUAGE_PATTERN, info) else ""
+    language = info if _LANGUAGE.fullmatch(info) else ""
     out: list[Data] = []
     for piece in chunks(code, VERBATIM_MAX):
         if language.lower() == "json":
@@ -143,7 +145,7 @@ class _Images(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         src = values.get("src") or ""
-        if tag == "img" and re.fullmatch(URL_PATTERN, src):
+        if tag == "img" and _URL.fullmatch(src):
             alt = (values.get("alt") or "").strip() or "Image"
             self.found.append({"title": alt[:LINE_MAX], "url": src})
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from .claim import publish, scan
 from .errors import NexusError, Problem, display_path, one_line
 from .import_map import Given, Mapped, map_document
 from .importer import parse
-from .loader import parse_incident, read_text
+from .loader import incident_of, read_text
 from .options import slugify
 from .yamlsafe import MAX_BYTES, UNCARRIED, parse_yaml
 
@@ -37,12 +39,28 @@ class Outcome:
     path: Path | None = None
 
 
+# How the emitter may write a scalar depends on its text alone (and on allow_unicode, the
+# same for every dump), and keys and short values repeat within a record and across files.
+_ANALYZER = yaml.emitter.Emitter(io.StringIO(), allow_unicode=True)
+_SHORT = 200
+
+
+@functools.lru_cache(maxsize=4096)
+def _analysis(scalar: str) -> yaml.emitter.ScalarAnalysis:
+    return _ANALYZER.analyze_scalar(scalar)
+
+
 class _Dumper(yaml.SafeDumper):
     """Block style, no line wrapping; multi-line strings as literal blocks where YAML allows."""
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         # Lists indented under their key, as the hand-written records are.
         super().increase_indent(flow, False)
+
+    def analyze_scalar(self, scalar: str) -> yaml.emitter.ScalarAnalysis:
+        if len(scalar) > _SHORT:
+            return super().analyze_scalar(scalar)
+        return _analysis(scalar)
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -91,13 +109,16 @@ def record_text(mapped: Mapped, source: str, shown: str, incident_id: str, scale
     for _ in range(MAX_MOVES):
         text = header + dump(data)
         try:
-            parse_incident(text, shown, context)
+            # Parsed once: the same values are validated and compared with what was dumped.
+            parsed = parse_yaml(text, shown)
+            same = parsed == _as_read(data)
+            incident_of(parsed, text, shown, context)
         except NexusError as exc:
             problem = _first(exc)
             if problem is None or not _move(data, problem, mapped):
                 break
             continue
-        if parse_yaml(text, shown) != _as_read(data):
+        if not same:
             break
         return text
     mapped.notes.append((1, "the record would not validate; the whole text is kept verbatim"))

@@ -19,6 +19,8 @@ _LABEL = re.compile(
     r"^\*\*([^*\n]{1,60}?):?\*\*:?[ \t]*(.*)$|^([A-Z][\w /&().-]{0,40}):[ \t]+(\S.*)$"
 )
 _TASK = re.compile(r"^\[([ xX])\]\s+")
+# One parser for the whole run: building one (its rule chains) costs more than parsing a file.
+_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 # The names real postmortems give their sections, normalized, and what each holds.
 NAMES: dict[str, str] = {
@@ -235,7 +237,7 @@ def parse(text: str) -> Document:
     """Parse Markdown into a Document; headings nest by level, ATX or setext alike."""
     front, body, _, problem = split_front(text)
     source = body.split("\n")
-    tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(body)
+    tokens = _PARSER.parse(body)
     root = Part(title="", level=0, line=1)
     stack = [root]
     pieces = _top_level(tokens, source)

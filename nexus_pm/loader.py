@@ -56,7 +56,13 @@ def parse_incident(
 ) -> Incident:
     """Validate one record's text against the schema; `context` holds the team's settings."""
     shown = display_path(path)
-    data = parse_yaml(text, shown)
+    return incident_of(parse_yaml(text, shown), text, shown, context)
+
+
+def incident_of(
+    data: object, text: str, shown: str, context: dict[str, object] | None = None
+) -> Incident:
+    """Validate a record's parsed YAML (`text` is what it was parsed from, for line numbers)."""
     if data is None:
         raise fail(shown, 1, "record", "file is empty; expected a mapping of incident fields")
     if not isinstance(data, dict):

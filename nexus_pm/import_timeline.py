@@ -1,0 +1,119 @@
+"""Timeline events from lists, paragraphs, tables and time headings, with their zone and day."""
+
+from __future__ import annotations
+
+from . import import_blocks as ib
+from .import_base import Data, MapperState
+from .import_times import Moment, entry_time, zone_line
+from .importer import Block, Item, Part, normalize
+
+
+class TimelineMapper(MapperState):
+    """The timeline section: each entry that starts with a time is an event."""
+
+    def _timeline(self, part: Part) -> list[Block]:
+        events = self.d.setdefault("timeline", [])
+        rest: list[Block] = []
+        for block in part.blocks:
+            if block.kind == "text" and zone_line(block.text) and not self._entry(block.text):
+                self.zone = self.zone or zone_line(block.text)
+                self.timeline_rest.append(block)
+            elif block.kind == "list":
+                loose = [i for i in block.items if not self._item_event(i, events)]
+                if loose:
+                    rest.append(Block("list", block.line, items=loose))
+            elif (block.kind == "table" and self._rows(block, events)) or (
+                block.kind == "text" and self._paragraph(block.text, events)
+            ):
+                pass  # read as events
+            elif block.kind == "code" and block.text.strip():
+                self._error(block, part.title)
+            else:
+                rest.append(block)
+        for sub in part.parts:
+            moment = entry_time(sub.title, self.day, alone=True)
+            text = "\n\n".join(b.text.strip() for b in sub.blocks if b.kind == "text")
+            if moment is None or not (text or moment.rest):
+                self._part(sub, part.title)
+                continue
+            self._event(events, moment, "\n\n".join(filter(None, [moment.rest, text])))
+            rest += [b for b in sub.blocks if b.kind != "text"]
+        self.timeline_rest += rest
+        return []
+
+    def _entry(self, text: str) -> Moment | None:
+        return entry_time(text.strip(), self.day)
+
+    def _item_event(self, item: Item, events: list[Data]) -> bool:
+        moment = self._entry(item.text)
+        if moment is None:
+            return False
+        nested = "; ".join(ib.item_text(c) for c in item.children)
+        self._event(events, moment, "; ".join(filter(None, [moment.rest, nested])))
+        for code in item.code:
+            self._error(code, "Timeline")
+        return True
+
+    def _paragraph(self, text: str, events: list[Data]) -> bool:
+        lines = ib.lines_of(text)
+        if not lines or self._entry(lines[0]) is None:
+            return False
+        for line in lines:
+            moment = self._entry(line)
+            if moment:
+                self._event(events, moment, moment.rest)
+            else:
+                events[-1]["text"] += "\n" + line
+        return True
+
+    def _rows(self, block: Block, events: list[Data]) -> bool:
+        heads = [normalize(c) for c in block.columns]
+        at = next(
+            (
+                n
+                for n, h in enumerate(heads)
+                if h.split(" ")[0] in ("time", "date", "when", "timestamp")
+            ),
+            None,
+        )
+        if at is None or not block.rows:
+            return False
+        moments = [
+            entry_time(row[at], self.day, alone=True) if at < len(row) else None
+            for row in block.rows
+        ]
+        if any(m is None for m in moments):
+            return False
+        who = next((n for n, h in enumerate(heads) if h in ("who", "owner", "actor", "by")), None)
+        for row, moment in zip(block.rows, moments, strict=True):
+            assert moment is not None
+            text = " | ".join(c for n, c in enumerate(row) if n not in (at, who) and c)
+            self._event(
+                events,
+                moment,
+                text or moment.as_written,
+                row[who] if who is not None and who < len(row) else None,
+            )
+        return True
+
+    def _event(self, events: list[Data], moment: Moment, text: str, who: str | None = None) -> None:
+        if moment.dated:
+            self.day = moment.at.date()
+        zone = moment.zone
+        self.zone = self.zone or zone
+        at = moment.at.strftime("%Y-%m-%d %H:%M")
+        if zone and zone != self.zone:
+            at = f"{moment.at:%Y-%m-%dT%H:%M}{'+00:00' if zone == 'UTC' else zone}"
+        event: Data = {"at": at}
+        if moment.approximate:
+            event["approximate"] = True
+        event["as_written"] = moment.as_written[:80]
+        if who:
+            event["who"] = who
+        event["text"] = (text.strip() or moment.as_written)[: ib.TEXT_MAX]
+        if len(events) >= ib.ITEMS_MAX:
+            # Past the timeline's cap, entries are kept as the source wrote them.
+            line = f"{moment.as_written} {event['text']}"
+            self.timeline_rest.append(Block("list", 0, items=[Item(text=line, line=0)]))
+            return
+        events.append(event)
