@@ -103,6 +103,11 @@ def locate(text: str, loc: Sequence[str | int]) -> int:
         node = _compose(text)
     except yaml.YAMLError:
         return 1
+    return line_in(node, loc)
+
+
+def line_in(node: yaml.Node | None, loc: Sequence[str | int]) -> int:
+    """The 1-based line of the deepest node of `loc` below `node` (1 when there is none)."""
     line = node.start_mark.line + 1 if node is not None else 1
     for part in loc:
         child = None
