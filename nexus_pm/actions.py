@@ -14,6 +14,7 @@ from .followups import FollowUp, all_items
 from .loader import Record
 from .record_followup import ActionStatus
 from .record_types import did_you_mean
+from .table import columns
 
 COLUMNS = ("INCIDENT", "DUE", "OWNER", "STATUS", "KIND", "PRIORITY", "ACTION")
 
@@ -111,9 +112,4 @@ def to_table(items: Sequence[FollowUp]) -> str:
                 plain(i.text),
             ]
         )
-    widths = [max(len(row[n]) for row in rows) for n in range(len(COLUMNS) - 1)]
-    lines = []
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        lines.append("  ".join([*cells, row[-1]]).rstrip())
-    return "\n".join(lines) + "\n"
+    return columns(rows)

@@ -3,133 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from .edge import Group, address_value, file_value, path_value
-from .loader import MAX_BYTES
-
-app = typer.Typer(
-    cls=Group,
-    help="Postmortems as code: validate incident records and build the site.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+# cli_site registers validate, migrate, build, generate, serve and schema first, so that
+# --help lists the commands in the order they have always had.
+from . import cli_site  # noqa: F401
+from .cli_options import (
+    ConfigFile,
+    Output,
+    PathOption,
+    Paths,
+    SiteUrl,
+    app,
+    exit_with,
+    linked,
+    many,
+    paths_argument,
 )
+from .edge import path_value
 
-
-def _many(metavar: str, help: str) -> Any:
-    """A repeatable option; typer reads it from the annotation."""
-    return typer.Option(metavar=metavar, help=help)
-
-
-def _paths(help: str) -> Any:
-    """The PATHS argument: files or folders, none meaning the command's default."""
-    return typer.Argument(help=help, show_default=False, parser=path_value, metavar="PATHS")
-
-
-Paths = Annotated[list[Path] | None, _paths("Record files or folders. Default: incidents/.")]
-MaxBytes = Annotated[int, typer.Option(help="Largest record file accepted, in bytes.", min=1)]
-ConfigFile = Annotated[
-    Path,
-    typer.Option(
-        "--config-file", "-f", help="The MkDocs configuration.", parser=file_value, metavar="FILE"
-    ),
-]
-# Path options go through path_value: an empty value must not mean "here".
-PathOption = {"parser": path_value, "metavar": "PATH"}
-Output = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write here, not to stdout.", **PathOption)
-]
-
-
-def _exit(code: int) -> None:
-    """End with a command's exit code; its errors were raised, and edge.Group reports them."""
-    if code:
-        raise typer.Exit(code)
-
-
-@app.command()
-def validate(
-    paths: Paths = None,
-    max_bytes: MaxBytes = MAX_BYTES,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Name skipped files.")] = False,
-) -> None:
-    """Check records against the schema; print every problem as path:line: field: message."""
-    from .commands import validate as command
-
-    _exit(command.run(paths, max_bytes=max_bytes, verbose=verbose))
-
-
-@app.command()
-def migrate(
-    check: Annotated[
-        bool, typer.Option(help="Change nothing; exit 1 if a record is still format 1.")
-    ] = False,
-    paths: Paths = None,
-) -> None:
-    """Rewrite format-1 records as format 2, in place, keeping comments and key order."""
-    from .commands import migrate as command
-
-    _exit(command.run(paths, check=check))
-
-
-@app.command()
-def build(
-    config_file: ConfigFile = Path("mkdocs.yml"),
-    site_dir: Annotated[Path, typer.Option(help="Where the site goes.", **PathOption)] = Path(
-        "site"
-    ),
-    drafts: Annotated[
-        bool, typer.Option("--drafts", help="Include draft records, with a draft banner.")
-    ] = False,
-) -> None:
-    """Build the site strictly; the previous site is replaced only if the build succeeds."""
-    from .commands import build as command
-
-    _exit(command.run(config_file, site_dir, drafts=drafts))
-
-
-@app.command()
-def generate(
-    out: Annotated[
-        Path, typer.Option(help="The folder to write the docs tree into.", **PathOption)
-    ],
-    config_file: ConfigFile = Path("mkdocs.yml"),
-    drafts: Annotated[bool, typer.Option("--drafts", help="Include draft records.")] = False,
-) -> None:
-    """Write every page, generated ones included, as plain Markdown: no plugin needed to build."""
-    from .commands import generate as command
-
-    _exit(command.run(config_file, out, drafts=drafts))
-
-
-@app.command()
-def serve(
-    config_file: ConfigFile = Path("mkdocs.yml"),
-    dev_addr: Annotated[
-        str, typer.Option(help="Address to serve on.", parser=address_value, metavar="HOST:PORT")
-    ] = "127.0.0.1:8000",
-) -> None:
-    """Preview the site with live reload; edits to records and templates rebuild it."""
-    from .commands import serve as command
-
-    _exit(command.run(config_file, dev_addr))
-
-
-@app.command()
-def schema(
-    output: Output = None,
-    check: Annotated[
-        bool, typer.Option(help="Exit 1 if OUTPUT differs from the generated schema.")
-    ] = False,
-) -> None:
-    """Print the JSON Schema (draft-07) generated from the models."""
-    from .commands import schema as command
-
-    _exit(command.run(output, check=check))
-
+__all__ = ["app", "main"]
 
 TEMPLATES = Path("templates")
 
@@ -143,16 +38,16 @@ def new(
         str | None,
         typer.Option(metavar="SEV", help="On the team's scale; default SEV1 (worst) to SEV4."),
     ] = None,
-    service: Annotated[list[str] | None, _many("SLUG", "Affected service; repeatable.")] = None,
+    service: Annotated[list[str] | None, many("SLUG", "Affected service; repeatable.")] = None,
     date: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Default: today.")] = None,
     status: Annotated[str, typer.Option(help="draft, in-review or published.")] = "draft",
-    tag: Annotated[list[str] | None, _many("SLUG", "Free tag; repeatable.")] = None,
-    author: Annotated[list[str] | None, _many("NAME", "Who writes it; repeatable.")] = None,
+    tag: Annotated[list[str] | None, many("SLUG", "Free tag; repeatable.")] = None,
+    author: Annotated[list[str] | None, many("NAME", "Who writes it; repeatable.")] = None,
     summary: Annotated[
         str | None, typer.Option(help="One paragraph. Default: a TODO placeholder.")
     ] = None,
     related: Annotated[
-        list[str] | None, _many("ID", "An existing related incident; repeatable.")
+        list[str] | None, many("ID", "An existing related incident; repeatable.")
     ] = None,
     incidents_dir: Annotated[Path, typer.Option(help="Where records live.", **PathOption)] = Path(
         "incidents"
@@ -173,7 +68,7 @@ def new(
     """Create a draft record that validates, and print its path (and nothing else) on stdout."""
     from .commands import new as command
 
-    _exit(
+    exit_with(
         command.run(
             title,
             severity=severity,
@@ -195,7 +90,8 @@ def new(
 @app.command("import")
 def import_(
     paths: Annotated[
-        list[Path] | None, _paths("Markdown files, or folders whose *.md files are imported.")
+        list[Path] | None,
+        paths_argument("Markdown files, or folders whose *.md files are imported."),
     ] = None,
     incidents_dir: Annotated[Path, typer.Option(help="Where records go.", **PathOption)] = Path(
         "incidents"
@@ -210,7 +106,7 @@ def import_(
     severity: Annotated[
         str | None, typer.Option(metavar="SEV", help="For a file that names no severity.")
     ] = None,
-    service: Annotated[list[str] | None, _many("SLUG", "Affected service; repeatable.")] = None,
+    service: Annotated[list[str] | None, many("SLUG", "Affected service; repeatable.")] = None,
     prompt: Annotated[
         bool | None,
         typer.Option(
@@ -223,7 +119,7 @@ def import_(
     """Turn Markdown postmortems into new records; print each new path on stdout."""
     from .commands import import_ as command
 
-    _exit(
+    exit_with(
         command.run(
             paths or [],
             incidents_dir=incidents_dir,
@@ -264,22 +160,22 @@ def init(
     """Start a postmortem knowledge base; files that exist are skipped, never overwritten."""
     from .commands import init as command
 
-    _exit(command.run(folder, site_name=site_name, severities=severities, prompt=prompt))
+    exit_with(command.run(folder, site_name=site_name, severities=severities, prompt=prompt))
 
 
 @app.command("list")
 def list_(
     paths: Paths = None,
-    service: Annotated[list[str] | None, _many("SLUG", "Only these services.")] = None,
-    severity: Annotated[list[str] | None, _many("SEV", "Only these severities.")] = None,
-    status: Annotated[list[str] | None, _many("STATUS", "Only these statuses.")] = None,
-    tag: Annotated[list[str] | None, _many("SLUG", "Only records with these tags.")] = None,
+    service: Annotated[list[str] | None, many("SLUG", "Only these services.")] = None,
+    severity: Annotated[list[str] | None, many("SEV", "Only these severities.")] = None,
+    status: Annotated[list[str] | None, many("STATUS", "Only these statuses.")] = None,
+    tag: Annotated[list[str] | None, many("SLUG", "Only records with these tags.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array, for scripts.")] = False,
 ) -> None:
     """Show incidents, newest first: id, date, severity, status, services, title."""
     from .commands import list as command
 
-    _exit(
+    exit_with(
         command.run(
             paths,
             services=service or [],
@@ -294,10 +190,10 @@ def list_(
 @app.command()
 def actions(
     paths: Paths = None,
-    owner: Annotated[list[str] | None, _many("NAME", "Only items these people own.")] = None,
-    service: Annotated[list[str] | None, _many("SLUG", "Only items of these services.")] = None,
+    owner: Annotated[list[str] | None, many("NAME", "Only items these people own.")] = None,
+    service: Annotated[list[str] | None, many("SLUG", "Only items of these services.")] = None,
     status: Annotated[
-        list[str] | None, _many("STATUS", "Only these statuses (done and wont-do included).")
+        list[str] | None, many("STATUS", "Only these statuses (done and wont-do included).")
     ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only items past due.")] = False,
     today: Annotated[
@@ -314,7 +210,7 @@ def actions(
     """Show open action items across incidents: unowned first, then overdue, then by due date."""
     from .commands import actions as command
 
-    _exit(
+    exit_with(
         command.run(
             paths,
             owners=owner or [],
@@ -331,7 +227,7 @@ def actions(
 @app.command()
 def check(
     paths: Annotated[
-        list[Path] | None, _paths("Files or folders to check. Default: the repo (.).")
+        list[Path] | None, paths_argument("Files or folders to check. Default: the repo (.).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text, json or sarif.")] = "text",
     output: Output = None,
@@ -339,22 +235,13 @@ def check(
         Path, typer.Option(help="Records whose lessons the rules enforce.", **PathOption)
     ] = Path("incidents"),
     config_file: ConfigFile = Path("mkdocs.yml"),
-    site_url: Annotated[
-        str | None, typer.Option(help="Base URL of incident pages. Default: mkdocs.yml site_url.")
-    ] = None,
+    site_url: SiteUrl = None,
 ) -> None:
     """Run the prevention rules; exit 0 clean, 1 findings, 2 unreadable input."""
     from .commands import check as command
 
-    _exit(
-        command.run(
-            paths,
-            fmt=fmt,
-            output=output,
-            incidents=incidents,
-            config_file=config_file,
-            site_url=site_url,
-        )
+    exit_with(
+        command.run(paths, fmt=fmt, output=output, **linked(incidents, config_file, site_url))
     )
 
 
@@ -373,24 +260,15 @@ def match(
         "incidents"
     ),
     config_file: ConfigFile = Path("mkdocs.yml"),
-    site_url: Annotated[
-        str | None, typer.Option(help="Base URL of incident pages. Default: mkdocs.yml site_url.")
-    ] = None,
+    site_url: SiteUrl = None,
     limit: Annotated[int, typer.Option(help="Show at most this many incidents.", min=1)] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array, for tools.")] = False,
 ) -> None:
     """Past incidents whose errors a log holds, best first; exit 0 matched, 1 none, 2 bad input."""
     from .commands import match as command
 
-    _exit(
-        command.run(
-            file,
-            incidents=incidents,
-            config_file=config_file,
-            site_url=site_url,
-            limit=limit,
-            as_json=as_json,
-        )
+    exit_with(
+        command.run(file, limit=limit, as_json=as_json, **linked(incidents, config_file, site_url))
     )
 
 

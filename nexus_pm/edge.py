@@ -7,7 +7,7 @@ import errno
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence, Sized
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,17 @@ def out(message: str) -> None:
 
 def err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def show(found: Sized, json: Callable[[], str] | None, text: Callable[[], str], none: str) -> None:
+    """What a listing command found on stdout: `json` if asked for, even of nothing, else
+    `text`; with nothing found and no JSON asked for, the line `none` on stderr."""
+    if json is not None:
+        sys.stdout.write(json())
+    elif found:
+        sys.stdout.write(text())
+    else:
+        err(none)
 
 
 class Group(TyperGroup):

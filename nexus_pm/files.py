@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,10 +27,15 @@ def write_output(path: Path, text: str) -> None:
     """Replace `path` atomically; on failure leave no file or folder this call made."""
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+    write_in_folders(path, text, write_atomic)
+
+
+def write_in_folders(path: Path, text: str, write: Callable[[Path, str], None]) -> None:
+    """`write(path, text)` after making the missing folders; on failure remove those it made."""
     made = make_folders(path.parent)
     try:
         with naming(path):
-            write_atomic(path, text)
+            write(path, text)
     except BaseException:
         remove_folders(made)
         raise

@@ -15,7 +15,7 @@ from . import __version__
 from .claim import publish
 from .config import settings_from_mapping
 from .errors import NexusError, UsageError, display_path
-from .files import make_folders, naming, remove_folders, write_new
+from .files import write_in_folders, write_new
 from .loader import collect, parse_incident
 from .markdown import Safe, escape
 from .new import yaml_string
@@ -130,17 +130,11 @@ def _write(folder: Path, target: str, text: str, report: Report) -> None:
     if os.path.lexists(path):
         report.skipped.append((path, "exists"))
         return
-    made = make_folders(path.parent)
     try:
-        with naming(path):
-            write_new(path, text)
+        write_in_folders(path, text, write_new)
     except FileExistsError:
-        remove_folders(made)
         report.skipped.append((path, "exists"))
         return
-    except BaseException:
-        remove_folders(made)
-        raise
     report.created.append(path)
 
 

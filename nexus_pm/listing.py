@@ -13,6 +13,7 @@ from .loader import Record
 from .models import Incident, Status
 from .options import parse_severity, parse_status
 from .record_types import DEFAULT_SEVERITIES
+from .table import columns
 
 COLUMNS = ("ID", "DATE", "SEVERITY", "STATUS", "SERVICES", "TITLE")
 # A title may hold escapes such as "\e" that YAML turns into terminal control codes.
@@ -95,9 +96,4 @@ def to_table(records: Sequence[Record]) -> str:
                 plain(i.title),
             ]
         )
-    widths = [max(len(row[n]) for row in rows) for n in range(len(COLUMNS) - 1)]
-    lines = []
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        lines.append("  ".join([*cells, row[-1]]).rstrip())
-    return "\n".join(lines) + "\n"
+    return columns(rows)

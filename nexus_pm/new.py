@@ -159,13 +159,13 @@ def new_record(draft: Draft, directory: Path, templates_dir: Path, *, prompt: bo
 def ask(draft: Draft, known: Known) -> Draft:
     """Prompt, on stderr, for each required value that is missing; bad answers ask again."""
     if not draft.title:
-        draft.title = _prompt("Title", parse_title)
+        draft.title = prompt_for("Title", parse_title)
     if draft.severity is None:
         for severity in draft.scale:
             click.echo(f"  {severity}  {SEVERITY_MEANING.get(severity, '')}".rstrip(), err=True)
         # The middle of the scale: most incidents are neither the worst nor trivial.
         middle = draft.scale[len(draft.scale) // 2]
-        draft.severity = _prompt(
+        draft.severity = prompt_for(
             f"Severity ({', '.join(draft.scale)})",
             lambda v: parse_severity(v, draft.scale),
             middle,
@@ -174,7 +174,7 @@ def ask(draft: Draft, known: Known) -> Draft:
         if known.services:
             click.echo(f"Known services: {', '.join(known.services)}", err=True)
         default = known.services[0] if known.services else None
-        draft.services = _prompt(
+        draft.services = prompt_for(
             "Services (comma-separated)", lambda v: _some(parse_slugs([v], "--service")), default
         )
     return draft
@@ -186,7 +186,9 @@ def _some(values: list[str]) -> list[str]:
     return values
 
 
-def _prompt(text: str, parse: Callable[[str], T], default: str | None = None) -> T:
+def prompt_for(text: str, parse: Callable[[str], T], default: str | None = None) -> T:
+    """Ask on the terminal until `parse` takes the answer; its UsageError is asked again."""
+
     def convert(value: str) -> T:
         try:
             return parse(value)

@@ -25,12 +25,7 @@ COMMON_FLOOR = 25
 _ERROR_LINES = 20
 _SHOWN_ERROR = 80
 _KIND_ORDER = ("rule", "error", "service", "tag")
-_REASON = {
-    "rule": "same rule",
-    "error": "similar error",
-    "service": "same service",
-    "tag": "same tag",
-}
+_REASON = dict(rule="same rule", error="similar error", service="same service", tag="same tag")
 
 
 @dataclass(frozen=True)

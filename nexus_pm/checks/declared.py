@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from ..locate import line_in
 from ..record_rules import Missing, RuleSpec
 from ..rule_query import (
     MISSING,
@@ -244,26 +245,7 @@ def _line(parsed: Documents, index: int, place: Place) -> int:
     """The line of the deepest part of `place` in document `index`."""
     if parsed.format == "yaml":
         nodes = parsed.nodes
-        node = nodes[index] if index < len(nodes) else None
-        line = node.start_mark.line + 1 if node is not None else 1
-        for step in place:
-            child = None
-            if isinstance(node, yaml.MappingNode):
-                for key, value in node.value:
-                    if key.value == step:
-                        line, child = key.start_mark.line + 1, value
-                        break
-            elif (
-                isinstance(node, yaml.SequenceNode)
-                and isinstance(step, int)
-                and step < len(node.value)
-            ):
-                child = node.value[step]
-                line = child.start_mark.line + 1
-            if child is None:
-                break
-            node = child
-        return line
+        return line_in(nodes[index] if index < len(nodes) else None, place)
     # The standard library keeps no positions: follow the keys down the text, in order.
     at, line = 0, 1
     for step in place:

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..errors import NexusError, Problem, display_path
+from ..errors import Problem, display_path
 from ..layout import page_uri, page_url
 from ..loader import Record, locate
 from ..models import Incident
 from ..record_parts import Change
 from .base import Finding, Kind, ParseError, Rule
 from .declared import ALL_KINDS, format_of
-from .files import read_confined
 from .registry import RULES, unknown_rule
 from .ruleset import build, load_shared
+from .site_settings import SiteSettings as SiteSettings
+from .site_settings import site_settings as site_settings
 
 
 @dataclass(frozen=True)
@@ -208,49 +208,6 @@ def _disproof(rule: Rule[Any], incident: Incident, parsed: Parsed | None = None)
     return messages
 
 
-@dataclass(frozen=True)
-class SiteSettings:
-    """What findings need from mkdocs.yml to link to the site."""
-
-    site_url: str | None = None
-    directory_urls: bool = True
-    repo_url: str | None = None
-
-
-def site_settings(config_file: Path, root: Path | None = None) -> SiteSettings:
-    """`site_url`, `use_directory_urls` and `repo_url` from mkdocs.yml; no file, no links.
-
-    With `root`, a config file that links out of it is refused, as records are.
-    """
-    if not config_file.is_file():
-        return SiteSettings()
-    text = read_confined(config_file, root) if root is not None else None
-    from mkdocs.utils.yaml import get_yaml_loader
-
-    class Loader(get_yaml_loader()):  # type: ignore[misc]
-        """mkdocs' loader (for !ENV), reading any other tag as nothing: few keys matter here."""
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    shown = display_path(config_file)
-    try:
-        if text is not None:
-            data = yaml.load(text, Loader=Loader)  # built on yaml.SafeLoader
-        else:
-            with config_file.open(encoding="utf-8") as handle:
-                data = yaml.load(handle, Loader=Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        message = f"cannot read the MkDocs configuration: {str(exc).splitlines()[0]}"
-        raise NexusError([Problem(shown, 1, "site_url", message)]) from None
-    if not isinstance(data, dict):
-        return SiteSettings()
-    site_url, repo_url = data.get("site_url"), data.get("repo_url")
-    return SiteSettings(
-        str(site_url) if site_url else None,
-        bool(data.get("use_directory_urls", True)),
-        str(repo_url) if repo_url else None,
-    )
-
-
 def incident_refs(
     records: Sequence[Record],
     site_url: str | None,
@@ -265,6 +222,10 @@ def incident_refs(
     for record in sorted(records, key=lambda r: r.incident.id):
         incident = record.incident
         url = page_url(site_url, page_uri(incident), directory_urls=directory_urls)
+        # The incident as a finding names it; the items and fixes differ by use.
+        ref_of = functools.partial(
+            IncidentRef, incident.id, incident.title, url, display_path(record.path)
+        )
         checklist = incident.prevention.checklist
         changes = incident.fix.changes if incident.fix else []
         guarded: dict[int, list[str]] = {}
@@ -275,13 +236,8 @@ def incident_refs(
             if rule is None:
                 continue
             proved = [p.change for p in prove(rule, incident, parsed) if p.before]
-            ref = IncidentRef(
-                incident.id,
-                incident.title,
-                url,
-                display_path(record.path),
-                tuple(checklist[i].text for i in items),
-                tuple(_fix(changes[i]) for i in proved),
+            ref = ref_of(
+                tuple(checklist[i].text for i in items), tuple(_fix(changes[i]) for i in proved)
             )
             refs.setdefault(rule_id, []).append(ref)
             for index in proved:
@@ -290,14 +246,7 @@ def incident_refs(
         for index, rule_ids in sorted(guarded.items()):
             path = changes[index].path
             if path:
-                whole = IncidentRef(
-                    incident.id,
-                    incident.title,
-                    url,
-                    display_path(record.path),
-                    every_item,
-                    (_fix(changes[index]),),
-                )
+                whole = ref_of(every_item, (_fix(changes[index]),))
                 guards.append(Guard(whole, path, index, tuple(rule_ids), record.text))
     return refs, guards
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
+import functools
 from pathlib import Path
 
 from ..actions import ActionFilters, select, to_json, to_table
 from ..clock import today as day
-from ..edge import err
+from ..edge import show
 from ..validate import load_records
 from . import existing, settings
 
@@ -27,11 +27,7 @@ def run(
     filters = ActionFilters.parse(owners, services, statuses, overdue)
     team = settings()
     items = select(load_records(existing(paths), context=team.context()), filters, when)
-    if as_json:
-        sys.stdout.write(to_json(items, when))
-    elif items:
-        sys.stdout.write(to_table(items))
-    else:
-        err("no action items match")
+    json = functools.partial(to_json, items, when) if as_json else None
+    show(items, json, functools.partial(to_table, items), "no action items match")
     # A scheduled job runs `--overdue --fail`: any item listed is one someone must chase.
     return 1 if fail and items else 0

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sys
+import functools
 from pathlib import Path
 
-from ..edge import err
+from ..edge import show
 from ..listing import Filters, select, to_json, to_table
 from ..validate import load_records
 from . import existing, settings
@@ -23,10 +23,6 @@ def run(
     team = settings()
     filters = Filters.parse(services, severities, statuses, tags, scale=team.severities)
     records = select(load_records(existing(paths), context=team.context()), filters)
-    if as_json:
-        sys.stdout.write(to_json(records))
-    elif records:
-        sys.stdout.write(to_table(records))
-    else:
-        err("no incidents match")
+    json = functools.partial(to_json, records) if as_json else None
+    show(records, json, functools.partial(to_table, records), "no incidents match")
     return 0

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import BinaryIO
 
-from ..edge import err
+from ..edge import err, show
 from ..errors import InvalidValue, NexusError, display_path
 
 
@@ -76,10 +77,6 @@ def run(
         )
     except NexusError as exc:
         raise Unreadable(exc) from None
-    if as_json:
-        sys.stdout.write(to_json(hits))
-    elif hits:
-        sys.stdout.write(to_text(hits))
-    else:
-        err("no past incident matches")
+    json = functools.partial(to_json, hits) if as_json else None
+    show(hits, json, functools.partial(to_text, hits), "no past incident matches")
     return 0 if hits else 1
