@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from nexus_pm.migrate import MigrationError, is_format1, migrate_file, migrate_t
 from nexus_pm.models import Incident
 from nexus_pm.record_parts import EventKind
 
-from .conftest import ROOT
+from .conftest import FORMAT1_SEED, ROOT
 
 # Format-1 records as they were committed before the format changed: the seed, and the
 # draft `nexus-pm new` wrote, with its guidance comments.
@@ -85,17 +84,15 @@ references:
 
 
 def _synthetic() -> dict[str, str]:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import synth_format1
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    records: dict[str, str] = synth_format1.generate(12, seed=5)
-    return {f"synth-{name}": text for name, text in list(records.items())[:6]}
+    # Records of the benchmark's former format-1 generator, kept as fixtures.
+    return {
+        f"synth-{path.stem}": path.read_text(encoding="utf-8")
+        for path in sorted(FORMAT1.glob("synth-*.yaml"))
+    }
 
 
 INPUTS = {
-    "seed": (FORMAT1 / "seed.yaml").read_text(encoding="utf-8"),
+    "seed": FORMAT1_SEED.read_text(encoding="utf-8"),
     "golden-new": (FORMAT1 / "new-draft.yaml").read_text(encoding="utf-8"),
     "commented": COMMENTED,
     **_synthetic(),

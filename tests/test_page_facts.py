@@ -15,6 +15,8 @@ from nexus_pm.loader import Record, parse_incident
 from nexus_pm.migrate import migrate_text
 from nexus_pm.render import Renderer
 
+from .test_migrate import leaves
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REALWORLD = FIXTURES / "realworld"
 FORMAT1 = FIXTURES / "format1"
@@ -71,14 +73,6 @@ def test_the_page_measure_notices_a_missing_section() -> None:
     data.pop("action_items", None)
     shown = page_text(render(yaml.safe_dump(data), name))
     assert sum(fold(fact) not in shown for fact in facts(name)) > len(facts(name)) * 0.05
-
-
-def leaves(node: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
-    if isinstance(node, dict):
-        return [x for key, value in node.items() for x in leaves(value, (*path, str(key)))]
-    if isinstance(node, list):
-        return [x for value in node for x in leaves(value, (*path, "*"))]
-    return [(path, node)]
 
 
 # Values migration re-encodes on purpose: the review state is renamed, `times` become
