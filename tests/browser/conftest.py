@@ -206,6 +206,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The repo's site plus the hostile record, built strictly by the CLI and served."""
     project = _project(tmp_path_factory, "browser-project")
     shutil.copy2(HOSTILE, project / "incidents" / "2025-12-01-hostile-record.yaml")
+    with _built(project) as (site, _):
+        yield site
+
+
+@contextlib.contextmanager
+def _built(project: Path) -> Iterator[tuple[Site, list[Any]]]:
+    """`project` built strictly by the CLI into its site/, served, with its records."""
     root = project / "site"
     with _serving(root) as url:
         done = subprocess.run(
@@ -218,7 +225,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         )
         assert done.returncode == 0, done.stderr
         records = load_records([project / "incidents"])
-        yield Site(url, root, {r.incident.id: r.incident for r in records})
+        yield Site(url, root, {r.incident.id: r.incident for r in records}), records
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,10 +10,9 @@ import pytest
 from playwright.sync_api import Browser
 
 from nexus_pm.seen import seen
-from nexus_pm.validate import load_records
 
 from ..match_cases import MATCH_DIR, REALWORLD_DIR, TABLE
-from .conftest import HOSTILE, Site, Tab, _nexus_pm, _project, _serving, _tab
+from .conftest import HOSTILE, Site, Tab, _built, _project, _tab
 
 pytestmark = pytest.mark.browser
 
@@ -34,22 +31,9 @@ def match_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site,
         *(REALWORLD_DIR / name for name in REALWORLD_IN_SITE),
     ]:
         shutil.copy2(record, project / "incidents" / record.name)
-    # Published, so that its page and its error are on the site (drafts are left out).
-    hostile = HOSTILE.read_text(encoding="utf-8").replace("status: draft", "status: published")
-    (project / "incidents" / "2025-12-01-hostile-record.yaml").write_text(hostile, encoding="utf-8")
-    root = project / "site"
-    with _serving(root) as url:
-        done = subprocess.run(
-            [*_nexus_pm(), "build", "--site-dir", str(root)],
-            cwd=project,
-            env={**os.environ, "SITE_URL": url},
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, done.stderr
-        records = load_records([project / "incidents"])
-        yield Site(url, root, {r.incident.id: r.incident for r in records}), records
+    shutil.copy2(HOSTILE, project / "incidents" / "2025-12-01-hostile-record.yaml")
+    with _built(project) as built:
+        yield built
 
 
 @pytest.fixture
