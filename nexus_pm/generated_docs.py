@@ -63,7 +63,7 @@ def write_docs(config_file: Path, out: Path, *, drafts: bool = False) -> tuple[i
                 shutil.copyfile(path, copy)
             for uri, text in made.pages.items():
                 _put(staging / uri, text.encode("utf-8"))
-            for uri, data in made.assets.items():
+            for uri, data in {**made.images, **made.files}.items():
                 if not (staging / uri).exists():
                     _put(staging / uri, data)
             (staging / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")

@@ -19,10 +19,13 @@ from .signature_file import PAGE, SCRIPT, SIGNATURES, page, script, signature_fi
 
 @dataclass
 class Generated:
-    """Markdown pages and binary assets, each by its path in the docs tree."""
+    """Markdown pages, generated files and repo images, each by its path in the docs tree."""
 
     pages: dict[str, str] = field(default_factory=dict)
-    assets: dict[str, bytes] = field(default_factory=dict)
+    #: Made here (the signature file and its script, the feed, the export).
+    files: dict[str, bytes] = field(default_factory=dict)
+    #: Copied from the repo; a copy already in the docs folder serves as well.
+    images: dict[str, bytes] = field(default_factory=dict)
     #: The record behind each incident page, for its "edit this page" link.
     sources: dict[str, Path] = field(default_factory=dict)
 
@@ -44,19 +47,21 @@ def generate(
     site: tuple[str, str | None] = ("", None),
 ) -> Generated:
     """The pages of `records` (already filtered by `shown`); raises NexusError for a bad image."""
-    assets = repo_images(records, root)
+    images = repo_images(records, root)
     # GitHub's and GitLab's web views both serve a file of the default branch under this.
     repo_files = f"{repo_url.rstrip('/')}/blob/HEAD/" if repo_url else None
     pages = Renderer(templates, severities, repo_files, today).site(records)
     pages["reference/schema.md"] = reference_page()
     # "Seen this error?": the page, and the signature file its script matches against.
     pages[PAGE] = page(directory_urls=directory_urls)
-    assets[SIGNATURES] = signature_file(records, directory_urls=directory_urls).encode()
-    assets[SCRIPT] = script().encode()
+    files = {
+        SIGNATURES: signature_file(records, directory_urls=directory_urls).encode(),
+        SCRIPT: script().encode(),
+    }
     # The feed and the export, for other tools to read the knowledge base; `site` is the
     # site's name and URL, which the feed's links need.
     name, url = site
-    assets[feeds.FEED] = feeds.atom(records, name, url, directory_urls).encode()
-    assets[feeds.EXPORT] = feeds.export(records).encode()
+    files[feeds.FEED] = feeds.atom(records, name, url, directory_urls).encode()
+    files[feeds.EXPORT] = feeds.export(records).encode()
     sources = {page_uri(r.incident): r.path for r in records}
-    return Generated(pages, assets, sources)
+    return Generated(pages, files, images, sources)

@@ -20,7 +20,6 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import YAML_RE, get_data
 from mkdocs.utils.templates import TemplateContext
 
-from . import feeds
 from .clock import today as default_today
 from .config import Settings, load_settings, settings_from_mapping
 from .errors import NexusError
@@ -132,15 +131,16 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             )
         except NexusError as exc:
             raise PluginError(f"nexus-pm: invalid incident records:\n{exc}") from None
-        images, pages = made.assets, made.pages
+        pages = made.pages
         self._incident_pages = set(made.sources)
         edit_uris = {uri: _edit_uri(path, config) for uri, path in made.sources.items()}
-        for uri, data in images.items():
-            # A repo image may already be in docs/; any other file there must not clash.
+        for uri, data in made.images.items():
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=data))
-            elif uri in (feeds.FEED, feeds.EXPORT):
+        for uri, data in made.files.items():
+            if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"nexus-pm: generated file {uri} clashes with a file in docs/")
+            files.append(File.generated(config, uri, content=data))
         for uri, content in pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"nexus-pm: generated page {uri} clashes with a file in docs/")
