@@ -9,23 +9,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from .checks.escape import json_safe, plain
-from .errors import UsageError
 from .followups import FollowUp, all_items
 from .loader import Record
+from .options import parse_choice
 from .record_followup import ActionStatus
-from .record_types import did_you_mean
 from .table import columns
 
 COLUMNS = ("INCIDENT", "DUE", "OWNER", "STATUS", "KIND", "PRIORITY", "ACTION")
 
 
 def parse_action_status(value: str) -> str:
-    for status in ActionStatus:
-        if value.strip().lower() == status.value:
-            return status.value
-    choices = [s.value for s in ActionStatus]
-    hint = did_you_mean(value.strip(), choices)
-    raise UsageError("--status", f"{value!r} is not one of {', '.join(choices)}{hint}")
+    return parse_choice(value, [s.value for s in ActionStatus], "--status")
 
 
 @dataclass(frozen=True)

@@ -52,21 +52,22 @@ def parse_title(value: str) -> str:
     return title
 
 
+def parse_choice(value: str, choices: Sequence[str], option: str) -> str:
+    """One of `choices`, matched without regard to case; a near miss gets a "did you mean"."""
+    for choice in choices:
+        if value.strip().lower() == choice.lower():
+            return choice
+    hint = did_you_mean(value.strip(), choices)
+    raise UsageError(option, f"{value!r} is not one of {', '.join(choices)}{hint}")
+
+
 def parse_severity(value: str, scale: Sequence[str] = DEFAULT_SEVERITIES) -> str:
-    """A severity on the team's scale, matched without regard to case."""
-    for severity in scale:
-        if value.strip().lower() == severity.lower():
-            return severity
-    hint = did_you_mean(value.strip(), scale)
-    raise UsageError("--severity", f"{value!r} is not one of {', '.join(scale)}{hint}")
+    """A severity on the team's scale."""
+    return parse_choice(value, scale, "--severity")
 
 
 def parse_status(value: str) -> Status:
-    for status in Status:
-        if value.strip().lower() == status.value:
-            return status
-    hint = did_you_mean(value.strip(), [s.value for s in Status])
-    raise UsageError("--status", f"{value!r} is not one of {', '.join(Status)}{hint}")
+    return Status(parse_choice(value, [s.value for s in Status], "--status"))
 
 
 def parse_date(value: str) -> dt.date:

@@ -150,6 +150,25 @@ def test_bad_filter_exits_2(
     assert (result.stdout, result.stderr) == ("", f"nexus-pm list: {option}: {expected}\n")
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            "don",
+            "'don' is not one of open, in-progress, blocked, done, wont-do; did you mean 'done'?",
+        ),
+        ("published", "'published' is not one of open, in-progress, blocked, done, wont-do"),
+    ],
+)
+def test_actions_bad_status_exits_2(
+    records: Path, cli_invoke: CliInvoke, value: str, expected: str
+) -> None:
+    # `actions` and `list` read their choices through the same parser, each with its own set.
+    result = cli_invoke("actions", "--status", value, exit_code=2)
+    assert (result.stdout, result.stderr) == ("", f"nexus-pm actions: --status: {expected}\n")
+    assert "items" in json.loads(cli_invoke("actions", "--status", " DONE ", "--json").stdout)
+
+
 def test_invalid_records_give_problem_lines(records: Path, cli_invoke: CliInvoke) -> None:
     path = records / "incidents" / "2026-03-01-auth-tokens-expire-early.yaml"
     text = path.read_text(encoding="utf-8")
