@@ -31,21 +31,6 @@ class ActionFilters:
     statuses: frozenset[str] = frozenset()
     overdue: bool = False
 
-    @classmethod
-    def parse(
-        cls,
-        owners: Iterable[str] = (),
-        services: Iterable[str] = (),
-        statuses: Iterable[str] = (),
-        overdue: bool = False,
-    ) -> ActionFilters:
-        return cls(
-            frozenset(o.strip().casefold() for o in owners),
-            frozenset(s.strip() for s in services),
-            frozenset(parse_action_status(s) for s in statuses),
-            overdue,
-        )
-
     def __call__(self, item: FollowUp) -> bool:
         # Without --status only the items still to do are shown, as on the follow-ups page.
         if self.statuses:

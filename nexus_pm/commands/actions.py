@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from ..actions import ActionFilters, select, to_json, to_table
+from ..actions import ActionFilters, parse_action_status, select, to_json, to_table
 from ..clock import today as day
 from ..edge import show
 from ..validate import load_records
@@ -24,7 +24,12 @@ def run(
     fail: bool,
 ) -> int:
     when = day(today)
-    filters = ActionFilters.parse(owners, services, statuses, overdue)
+    filters = ActionFilters(
+        owners=frozenset(o.strip().casefold() for o in owners),
+        services=frozenset(s.strip() for s in services),
+        statuses=frozenset(map(parse_action_status, statuses)),
+        overdue=overdue,
+    )
     team = settings()
     items = select(load_records(existing(paths), context=team.context()), filters, when)
     json = functools.partial(to_json, items, when) if as_json else None
