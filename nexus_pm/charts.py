@@ -19,7 +19,9 @@ def _figure(title: str, height: int, body: list[str]) -> Safe:
         f'width="100%" style="max-width:{WIDTH}px" role="img" aria-label="{xml(title)}">'
     )
     lines = [
-        '<figure class="nexus-pm-chart">',
+        # Material sizes a figure to its content, and an SVG 100 % wide of that falls back
+        # to 300 px: the figure takes the column's width, up to the chart's own.
+        f'<figure class="nexus-pm-chart" style="width:100%;max-width:{WIDTH}px">',
         head,
         f"<title>{xml(title)}</title>",
         *body,

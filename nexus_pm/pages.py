@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import feeds
 from .images import repo_images
+from .index_script import INDEX_SCRIPT, index_script
 from .layout import page_uri
 from .loader import Record
 from .models import Status
@@ -57,6 +58,7 @@ def generate(
     files = {
         SIGNATURES: signature_file(records, directory_urls=directory_urls).encode(),
         SCRIPT: script().encode(),
+        INDEX_SCRIPT: index_script().encode(),
     }
     # The feed and the export, for other tools to read the knowledge base; `site` is the
     # site's name and URL, which the feed's links need.

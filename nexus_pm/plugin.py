@@ -15,7 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import YAML_RE, get_data
 from mkdocs.utils.templates import TemplateContext
@@ -23,6 +23,7 @@ from mkdocs.utils.templates import TemplateContext
 from .clock import today as default_today
 from .config import Settings, load_settings, settings_from_mapping
 from .errors import NexusError
+from .index_script import INDEX_SCRIPT
 from .loader import MAX_BYTES, Record
 from .pages import generate, shown
 from .signature_file import SCRIPT
@@ -30,6 +31,9 @@ from .validate import load_records
 from .yamlsafe import FastSafeLoader
 
 log = logging.getLogger("mkdocs.plugins.nexus-pm")
+#: The incidents index, and the folders of the pages reached from it.
+INDEX = "incidents/index.md"
+BROWSED = ("incidents", "services", "tags", "severity")
 
 
 class PluginConfig(Config):  # type: ignore[no-untyped-call]
@@ -59,6 +63,8 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.records: list[Record] = []
         self._incident_pages: set[str] = set()
+        self._browsed: set[str] = set()
+        self._lit: Section | None = None
         self._preloaded = False
         self._serving = False
         self.settings = Settings()
@@ -98,10 +104,11 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         return (Path(config.config_file_path).parent / value).resolve()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        # The "Seen this error?" script, on every page: Material's instant navigation
-        # may reach that page without loading it afresh.
-        if SCRIPT not in [str(item) for item in config.extra_javascript]:
-            config.extra_javascript.append(SCRIPT)
+        # The "Seen this error?" and index scripts, on every page: Material's instant
+        # navigation may reach their pages without loading them afresh.
+        for script in (SCRIPT, INDEX_SCRIPT):
+            if script not in [str(item) for item in config.extra_javascript]:
+                config.extra_javascript.append(script)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -133,6 +140,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(f"nexus-pm: invalid incident records:\n{exc}") from None
         pages = made.pages
         self._incident_pages = set(made.sources)
+        self._browsed = {uri for uri in pages if uri.split("/")[0] in BROWSED}
         edit_uris = {uri: _edit_uri(path, config) for uri, path in made.sources.items()}
         for uri, data in made.images.items():
             if files.get_file_from_path(uri) is None:
@@ -165,7 +173,19 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             for title in page.toc:
                 for section in title.children:
                     section.children = []
+        if page.file.src_uri in self._browsed and page not in nav.pages:
+            # A page the nav does not list lights the tab of the index it is reached from.
+            index = next((p for p in nav.pages if p.file.src_uri == INDEX), None)
+            self._lit = index.parent if index is not None else None
+            if self._lit is not None:
+                self._lit.active = True
         return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self._lit is not None:
+            self._lit.active = False
+            self._lit = None
+        return output
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
