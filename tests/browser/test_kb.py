@@ -279,3 +279,16 @@ def test_feed_and_export_parse_and_validate(browser: Browser, kb_site: Site) -> 
             assert item["title"] == records[item["id"]].title
             assert len(item.get("action_items", [])) == len(records[item["id"]].action_items)
         tab.assert_clean()
+
+
+def test_sorting_and_filtering_a_hostile_title_keeps_it_text(tab: Tab, site: Site) -> None:
+    # The index script reads cells and writes options; none of it may turn text into markup.
+    hostile = next(i for i, inc in site.incidents.items() if "xss-ran" in inc.title)
+    tab.open("/incidents/")
+    for head in tab.page.locator("article table thead th").all():
+        head.click()
+    tab.page.locator("input.nexus-index-search").fill("onerror")
+    assert [r[1].split(":")[0] for r in index_rows(tab)] == [hostile]
+    assert "<script>" in index_rows(tab)[0][1]
+    assert tab.page.locator("article table script, article table img").count() == 0
+    tab.assert_clean()
