@@ -241,9 +241,14 @@ def unguarded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @contextlib.contextmanager
-def _tab(browser: Browser, site: Site) -> Iterator[Tab]:
+def _tab(
+    browser: Browser, site: Site, *, scheme: str = "light", width: int = 1280, script: bool = True
+) -> Iterator[Tab]:
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, color_scheme="light", locale="en-US"
+        viewport={"width": width, "height": 900},
+        color_scheme=scheme,  # type: ignore[arg-type]
+        locale="en-US",
+        java_script_enabled=script,
     )
     tab = Tab(context.new_page(), site)
     tab.watch(context)

@@ -3,7 +3,6 @@ phone widths, and the feed and export as another tool reads them."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 import xml.etree.ElementTree as ET
@@ -18,6 +17,7 @@ from nexus_pm.models import Status
 
 from ..conftest import ROOT
 from .conftest import Site, Tab, _built, _project
+from .conftest import _tab as opened
 
 pytestmark = pytest.mark.browser
 
@@ -53,24 +53,6 @@ def kb_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         with _built(project) as (site, _):
             yield site
-
-
-@contextlib.contextmanager
-def opened(
-    browser: Browser, site: Site, *, scheme: str = "light", width: int = 1280, script: bool = True
-) -> Iterator[Tab]:
-    context = browser.new_context(
-        viewport={"width": width, "height": 900},
-        color_scheme=scheme,  # type: ignore[arg-type]
-        locale="en-US",
-        java_script_enabled=script,
-    )
-    tab = Tab(context.new_page(), site)
-    tab.watch(context)
-    try:
-        yield tab
-    finally:
-        context.close()
 
 
 def rgb(text: str) -> tuple[int, ...]:
