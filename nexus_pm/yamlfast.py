@@ -39,11 +39,13 @@ _SEXAGESIMAL = re.compile(
 # A JSON string that YAML 1.1 reads as something else when it is written plain, and that
 # rapidyaml writes as a string (it writes `true`, `null` and decimal numbers as JSON does):
 # other booleans and nulls, `<<`, `=`, numbers in other bases or with `_`, `.inf`, `.nan`.
+# And a key that is not a word: the careful loader refuses `1:`, `true:` or `~:`.
 _TYPED = re.compile(
-    r'"(?=[-+.~<=0-9yYnNTFoO])(?:yes|Yes|YES|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off|Off|OFF|~|Null|NULL|<<|='
-    r"|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?[0-9][0-9_]*_[0-9_]*|\+[0-9_]+"
-    r"|[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?"
-    r'|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))"'
+    r'"(?:(?=[-+.~<=0-9yYnNTFoO])(?:yes|Yes|YES|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off'
+    r"|Off|OFF|~|Null|NULL|<<|=|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+"
+    r"|[-+]?[0-9][0-9_]*_[0-9_]*|\+[0-9_]+|[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?"
+    r'|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))"'
+    r'|(?:[-+.0-9~<=][^"]*|true|false|null)?": )'
 )
 # A number as rapidyaml writes a plain `1.5`, `1.` or `.5`, all floats to YAML 1.1 too.
 _FLOAT = re.compile(r"-?[0-9]+\.[0-9]+")
@@ -74,7 +76,7 @@ def fast_data(text: str) -> tuple[dict[str, Any], bool] | None:
         or "-." in text  # `-.5` is text to YAML 1.1 and a number to rapidyaml
         or _ODD_CHARS.search(text)
         or text[:1] in "!&*@`"
-        or _NODE_START.search(text)
+        or _starts_a_value(text)
         or _SEXAGESIMAL.search(text)
     ):
         return None
@@ -101,6 +103,32 @@ def fast_data(text: str) -> tuple[dict[str, Any], bool] | None:
     except (_Unsure, ValueError, RecursionError):
         return None
     return (data, "TODO" in emitted) if isinstance(data, dict) else None
+
+
+def _starts_a_value(text: str) -> bool:
+    """Whether a `!`, `&`, `*`, `@` or backtick may begin a value.
+
+    At the start of a line it does only when the line before (blank and comment lines aside)
+    opens a value: it ends with `:`, a dash or a flow indicator, or holds a comment. Otherwise
+    the line goes on a scalar of the line before, as the lines of a long summary do.
+    """
+    for found in _NODE_START.finditer(text):
+        at = found.start()
+        start = text.rfind("\n", 0, at) + 1
+        if text[at] == "!" or text[start:at].strip(" "):
+            return True
+        end = start - 1
+        while end > 0:
+            begin = text.rfind("\n", 0, end) + 1
+            line = text[begin:end].strip(" ")
+            if line and not line.startswith("#"):
+                break
+            end = begin - 1
+        else:
+            return True
+        if "#" in line or line == "-" or line.endswith((":", " -", "[", "{", ",", "?")):
+            return True
+    return False
 
 
 def _emit(text: str) -> str | None:
