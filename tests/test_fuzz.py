@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import re
@@ -237,10 +238,8 @@ def test_byte_mutations_through_the_file_reader(data: bytes) -> None:
         folder.mkdir()
         path = folder / "fuzz.yaml"
         path.write_bytes(data)
-        try:
+        with contextlib.suppress(NexusError):  # refused as a file, before any YAML is read
             assert_paths_agree(read_text(path, root=folder))
-        except NexusError:
-            pass  # refused as a file, before any YAML is read
         try:
             record = load_file(path, max_bytes=MAX_BYTES, root=folder)
         except NexusError as exc:

@@ -46,7 +46,8 @@ def assert_paths_agree(text: str) -> bool:
         try:
             careful = parse_yaml(text, "case.yaml")
         except NexusError as exc:
-            raise AssertionError(f"the fast path read a text the careful one refuses: {exc}")
+            message = f"the fast path read a text the careful one refuses: {exc}"
+            raise AssertionError(message) from None
         assert typed(fast[0]) == typed(careful), text
         if not fast[1]:
             assert "TODO" not in repr(careful)
