@@ -264,6 +264,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, help="where the temporary folder goes")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--validate-speed",
+        action="store_true",
+        help="only validate and start-up against their floors (bench/validate_speed.py)",
+    )
     args = parser.parse_args(argv)
     if args.large and 5000 not in args.sizes:
         args.sizes.append(5000)
@@ -274,6 +279,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.validate_speed:
+        import validate_speed
+
+        sizes = ["--sizes", *map(str, args.sizes), "--seed", str(args.seed)]
+        return validate_speed.main([*sizes, "--runs", str(args.validate_runs)])
     # A plain `kill` still runs the cleanup below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = Path(tempfile.mkdtemp(prefix="nexus-pm-bench-", dir=args.workdir))

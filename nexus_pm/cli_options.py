@@ -15,6 +15,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Click's own help layout: Typer's boxed one imports rich, which alone takes longer than
+    # the rest of the start-up.
+    rich_markup_mode=None,
 )
 
 

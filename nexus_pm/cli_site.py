@@ -9,7 +9,7 @@ import typer
 
 from .cli_options import ConfigFile, MaxBytes, Output, PathOption, Paths, app, exit_with
 from .edge import address_value
-from .loader import MAX_BYTES
+from .limits import MAX_BYTES
 
 
 @app.command()

@@ -51,6 +51,17 @@ def show(found: Sized, json: Callable[[], str] | None, text: Callable[[], str], 
 class Group(TyperGroup):
     """Runs every command: a NexusError or an error on a bad path ends as lines and an exit code."""
 
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        # Click cuts each command's line at 45 characters; the help says it whole.
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)

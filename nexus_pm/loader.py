@@ -6,21 +6,24 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .errors import NexusError, Problem, display_path
-from .locate import locate as locate
-from .locate import suggest, walk
-from .models import Incident, Status, find_placeholders
-from .record_types import ID_PATTERN, RULE_PATTERN, SLUG_PATTERN
+from .yamlfast import enabled as fast_enabled
+from .yamlfast import fast_data
 from .yamlsafe import MAX_BYTES as MAX_BYTES
 from .yamlsafe import MAX_VALUES as MAX_VALUES
 from .yamlsafe import brief, fail
 from .yamlsafe import parse_yaml as parse_yaml
 from .yamlsafe import read_text as read_text
 
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from .models import Incident
+
+# The models, pydantic and the locator are imported where they are used: a command that
+# finds no record to read (`validate` of an empty folder) starts without them.
 SUFFIXES = (".yaml", ".yml")
 _PLAIN_KEY = re.compile(r"[\w.-]+")
 # `nexus-pm new` names records from a date and a slug. Any other character in a name (a
@@ -32,11 +35,24 @@ FORMAT1_ONLY = frozenset(
     | {"system_status", "metrics", "access", "outcome", "fix_pattern", "final_status"}
     | {"references"}
 )
-PATTERN_HELP = {
-    ID_PATTERN: "must look like INC-0001: INC- and 4 to 6 digits",
-    SLUG_PATTERN: "must be a slug: lowercase letters, digits, '.', '_' or '-', at most 63",
-    RULE_PATTERN: "must be a rule id such as dockerfile/pip-user-install",
-}
+
+
+def pattern_help() -> dict[str, str]:
+    """What each pattern of the schema asks for, in words."""
+    from .record_types import ID_PATTERN, RULE_PATTERN, SLUG_PATTERN
+
+    return {
+        ID_PATTERN: "must look like INC-0001: INC- and 4 to 6 digits",
+        SLUG_PATTERN: "must be a slug: lowercase letters, digits, '.', '_' or '-', at most 63",
+        RULE_PATTERN: "must be a rule id such as dockerfile/pip-user-install",
+    }
+
+
+def locate(text: str, loc: Sequence[str | int]) -> int:
+    """The 1-based line of the deepest node of `loc` that exists in the document."""
+    from .locate import locate as line_of
+
+    return line_of(text, loc)
 
 
 @dataclass(frozen=True)
@@ -51,15 +67,38 @@ class Record:
 def parse_incident(
     text: str, path: Path | str, context: dict[str, object] | None = None
 ) -> Incident:
-    """Validate one record's text against the schema; `context` holds the team's settings."""
+    """Validate one record's text against the schema; `context` holds the team's settings.
+
+    A text the fast parser can vouch for is read by it; a text it cannot, or one that fails,
+    is read by the careful loader, which says where each problem is.
+    """
+    if fast_enabled() and (fast := fast_data(text)) is not None:
+        try:
+            return incident_of(fast[0], text, "", context, explain=False, todo=fast[1])
+        except NexusError:
+            pass
     shown = display_path(path)
     return incident_of(parse_yaml(text, shown), text, shown, context)
 
 
 def incident_of(
-    data: object, text: str, shown: str, context: dict[str, object] | None = None
+    data: object,
+    text: str,
+    shown: str,
+    context: dict[str, object] | None = None,
+    *,
+    explain: bool = True,
+    todo: bool = True,
 ) -> Incident:
-    """Validate a record's parsed YAML (`text` is what it was parsed from, for line numbers)."""
+    """Validate a record's parsed YAML (`text` is what it was parsed from, for line numbers).
+
+    Without `explain`, a record that fails raises a NexusError without its problems. `todo`
+    False says that no value holds a TODO, so there is no placeholder to look for.
+    """
+    from pydantic import ValidationError
+
+    from .models import Incident, Status, find_placeholders
+
     if data is None:
         raise fail(shown, 1, "record", "file is empty; expected a mapping of incident fields")
     if not isinstance(data, dict):
@@ -70,10 +109,12 @@ def incident_of(
     try:
         incident = Incident.model_validate(data, context=context)
     except ValidationError as exc:
-        raise NexusError(_problems(exc, text, shown)) from None
-    if incident.status is not Status.DRAFT:
+        raise NexusError(_problems(exc, text, shown) if explain else ()) from None
+    if todo and incident.status is not Status.DRAFT:
         placeholders = find_placeholders(incident)
         if placeholders:
+            if not explain:
+                raise NexusError()
             raise NexusError([_placeholder(text, shown, incident, at) for at in placeholders])
     return incident
 
@@ -204,6 +245,9 @@ def _field(loc: Sequence[str | int]) -> str:
 
 
 def _problems(exc: ValidationError, text: str, shown: str) -> list[Problem]:
+    from .locate import suggest, walk
+
+    help_of = pattern_help()
     problems = []
     for error in exc.errors(include_url=False):
         raw = tuple(error["loc"])
@@ -223,7 +267,7 @@ def _problems(exc: ValidationError, text: str, shown: str) -> list[Problem]:
             )
         elif error["type"] == "string_pattern_mismatch":
             pattern = (error.get("ctx") or {}).get("pattern", "")
-            message = PATTERN_HELP.get(pattern, message) + f" (got {error['input']!r})"
+            message = help_of.get(pattern, message) + f" (got {error['input']!r})"
         elif error["type"] not in ("missing",) and _is_short_scalar(error.get("input")):
             message += f" (got {error['input']!r})"
         problems.append(Problem(shown, locate(text, loc), _field(loc), message))

@@ -6,8 +6,6 @@ import gc
 from collections.abc import Sequence
 from pathlib import Path
 
-from .checks.links import record_check_problems
-from .checks.ruleset import load_shared
 from .errors import NexusError
 from .loader import MAX_BYTES, Record, cross_record_problems, load_all
 
@@ -31,10 +29,16 @@ def load_records(
     try:
         records, problems = load_all(paths, max_bytes=max_bytes, context=context)
         problems.extend(cross_record_problems(records))
-        # A linked rule must flag the incident's own before snippet and pass its after.
-        shared, bad_rules = load_shared(root)
-        problems.extend(bad_rules)
-        problems.extend(record_check_problems(records, shared))
+        # With no record and no rules/ folder there is no rule to prove: the checks, and all
+        # they import, are left out.
+        if records or (root / "rules").is_dir():
+            from .checks.links import record_check_problems
+            from .checks.ruleset import load_shared
+
+            # A linked rule must flag the incident's own before snippet and pass its after.
+            shared, bad_rules = load_shared(root)
+            problems.extend(bad_rules)
+            problems.extend(record_check_problems(records, shared))
     finally:
         if enabled:
             gc.enable()

@@ -11,12 +11,9 @@ from typing import Any
 import yaml
 
 from .errors import NexusError, Problem, display_path
+from .limits import MAX_BYTES as MAX_BYTES
+from .limits import MAX_VALUES as MAX_VALUES
 
-MAX_BYTES = 1024 * 1024
-# The seed record holds about 500 values. The cap keeps a pathological file
-# (a megabyte of one-character list items) from costing seconds and hundreds
-# of megabytes in validation, and from printing a hundred thousand errors.
-MAX_VALUES = 20_000
 FastSafeLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Characters a YAML stream cannot hold (PyYAML's reader refuses the same set): controls but
 # tab, LF, CR and NEL; surrogates; U+FFFE and U+FFFF. An escape such as "\x80" still puts one
@@ -98,9 +95,19 @@ SafeLoader.yaml_implicit_resolvers = {
 }
 
 
+class _Shown:
+    """A path as messages show it, worked out only when a message needs it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __str__(self) -> str:
+        return display_path(self.path)
+
+
 def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = None) -> bytes:
     """Read a file whole, refusing links out of `root`, what is not a file, and oversize files."""
-    shown = display_path(path)
+    shown = _Shown(path)
     try:
         if path.is_symlink() and root is not None:
             target = path.resolve()
@@ -129,7 +136,7 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = No
 
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = None) -> str:
     """Read a record's text, refusing links out of `root`, oversize files and bad encodings."""
-    shown = display_path(path)
+    shown = _Shown(path)
     data = read_bytes(path, max_bytes=max_bytes, root=root)
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
@@ -188,5 +195,5 @@ def _first_alias_line(text: str) -> int | None:
     return None
 
 
-def fail(shown: str, line: int, field: str, message: str) -> NexusError:
-    return NexusError([Problem(shown, line, field, message)])
+def fail(shown: str | _Shown, line: int, field: str, message: str) -> NexusError:
+    return NexusError([Problem(str(shown), line, field, message)])

@@ -75,3 +75,11 @@ def cli_invoke() -> CliInvoke:
         return result
 
     return invoke
+
+
+@pytest.fixture(params=["fast", "careful"])
+def yaml_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test with records read the fast way where it may, then with the careful loader
+    alone: both must give the same records and the same messages."""
+    monkeypatch.setenv("NEXUS_PM_FAST_YAML", "1" if request.param == "fast" else "0")
+    return str(request.param)

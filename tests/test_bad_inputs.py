@@ -110,7 +110,7 @@ def assert_contained(run: Run) -> None:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_corpus_case(name: str, tmp_path: Path) -> None:
+def test_corpus_case(name: str, tmp_path: Path, yaml_path: str) -> None:
     # Each case runs in a throwaway copy, so that anything a payload managed to
     # write would show up as a new file there and never touch the repo.
     work = tmp_path / name

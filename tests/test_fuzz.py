@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import re
@@ -18,9 +19,10 @@ from nexus_pm.errors import NexusError
 from nexus_pm.loader import MAX_BYTES, Record, load_file, parse_incident
 from nexus_pm.models import Incident
 from nexus_pm.render import Renderer
-from nexus_pm.yamlsafe import UNCARRIED
+from nexus_pm.yamlsafe import UNCARRIED, read_text
 
 from .conftest import ROOT, SEED
+from .yaml_paths import assert_paths_agree
 
 # CI runs a fixed, modest number of examples; NEXUS_PM_FUZZ_EXAMPLES raises it
 # for a long local run. No deadline: a slow shared machine is not a failure.
@@ -60,7 +62,9 @@ TOKENS = [
 
 
 def check_load(text: str) -> Incident | None:
-    """Load `text`; only a model or a well-formed NexusError may come out."""
+    """Load `text`; only a model or a well-formed NexusError may come out, the same from the
+    fast path and the careful one."""
+    assert_paths_agree(text)
     try:
         return parse_incident(text, "incidents/fuzz.yaml")
     except NexusError as exc:
@@ -234,6 +238,8 @@ def test_byte_mutations_through_the_file_reader(data: bytes) -> None:
         folder.mkdir()
         path = folder / "fuzz.yaml"
         path.write_bytes(data)
+        with contextlib.suppress(NexusError):  # refused as a file, before any YAML is read
+            assert_paths_agree(read_text(path, root=folder))
         try:
             record = load_file(path, max_bytes=MAX_BYTES, root=folder)
         except NexusError as exc:

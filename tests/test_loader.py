@@ -33,7 +33,11 @@ def broken_copy(tmp_path: Path, case: dict[str, Any]) -> Path:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_broken_seed_gives_golden_errors(
-    case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_invoke: CliInvoke
+    case: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    cli_invoke: CliInvoke,
+    yaml_path: str,
 ) -> None:
     broken_copy(tmp_path, case)
     monkeypatch.chdir(tmp_path)

@@ -150,8 +150,10 @@ def record_check_problems(
     ruleset = build(records, shared)
     rules = ruleset.rules
     problems: list[Problem] = list(ruleset.problems)
+    # One cache for all records: many repeat the same snippet, and a verdict depends only on
+    # the rule, the snippet's name and side, and its code.
+    parsed: Parsed = {}
     for record in records:
-        parsed: Parsed = {}
         # Items that link the same rule share its verdict: it is worked out once per record.
         verdicts: dict[str, list[str]] = {}
         for index, item in enumerate(record.incident.prevention.checklist):

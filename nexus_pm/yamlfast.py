@@ -1,0 +1,175 @@
+"""The fast way to read a record's YAML: rapidyaml, trusted only where it reads as the careful loader.
+
+`careful_data` (yamlsafe's loader) is what a record means. Rapidyaml reads YAML 1.2, drops tags
+and anchors, turns an alias into text, keeps duplicate keys and takes a few characters libyaml
+refuses, so a text goes this way only when none of that can matter: `fast_data` gives None, and
+the caller reads the file carefully, whenever the text holds anything that could make the two
+disagree. Its answer, when it gives one, is the careful loader's data. A file that then fails
+the schema is read carefully again, so every message comes from the careful path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from .limits import MAX_VALUES
+
+#: Set to 0 to read every record with the careful loader alone.
+SWITCH = "NEXUS_PM_FAST_YAML"
+
+# Characters the careful loader refuses, or reads otherwise: what yamlsafe.UNCARRIED names, and
+# tab (indentation), CR, NEL, LS, PS (line breaks in YAML 1.1 only) and a BOM inside the text.
+_ODD_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff\u2028\u2029]")
+# A tag (`!`), an anchor (`&`), an alias (`*`), or a character libyaml cannot start a value with
+# (`@`, a backtick) where a value may start: after `: `, `- `, `? `, a line break, a flow
+# indicator, or two spaces. `a *bold* word` does not match; a line of a block scalar that starts
+# with one does, and that file is merely read carefully.
+_NODE_START = re.compile(r"[!&*@`](?:(?<=[\n\[{,].)|(?<=[\n:?\[{,-] .)|(?<=  .))")
+# A plain value YAML 1.1 reads as a number of base 60 (`1:30` is 90), which rapidyaml leaves as
+# text: the JSON cannot tell it from a quoted '1:30', so the YAML is searched.
+_SEXAGESIMAL = re.compile(
+    r"[:?\-\[{,\n] *[-+]?(?:[1-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|0[0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*)"
+    r" *(?:[\n#,\]}]|\Z|:(?:[ \n]|\Z))"
+)
+# A JSON string that YAML 1.1 reads as something else when it is written plain, and that
+# rapidyaml writes as a string (it writes `true`, `null` and decimal numbers as JSON does):
+# other booleans and nulls, `<<`, `=`, numbers in other bases or with `_`, `.inf`, `.nan`.
+# And a key that is not a word: the careful loader refuses `1:`, `true:` or `~:`.
+_TYPED = re.compile(
+    r'"(?:(?=[-+.~<=0-9yYnNTFoO])(?:yes|Yes|YES|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off'
+    r"|Off|OFF|~|Null|NULL|<<|=|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+"
+    r"|[-+]?[0-9][0-9_]*_[0-9_]*|\+[0-9_]+|[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?"
+    r'|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))"'
+    r'|(?:[-+.0-9~<=][^"]*|true|false|null)?": )'
+)
+# A number as rapidyaml writes a plain `1.5`, `1.` or `.5`, all floats to YAML 1.1 too.
+_FLOAT = re.compile(r"-?[0-9]+\.[0-9]+")
+# JSON escapes rapidyaml may write for a control character, which _ODD_CHARS would not see.
+_ESCAPES = re.compile(r"\\[bfu]")
+# Directives and document markers: the careful loader reads one document, without directives.
+_MARKERS = ("\n---", "\n...", "\n%")
+
+
+class _Unsure(Exception):
+    """The fast reading might differ from the careful one."""
+
+
+def enabled() -> bool:
+    """Whether records may be read the fast way (NEXUS_PM_FAST_YAML=0 turns it off)."""
+    return os.environ.get(SWITCH, "1") != "0"
+
+
+def fast_data(text: str) -> tuple[dict[str, Any], bool] | None:
+    """The mapping the careful loader would read from `text`, or None when that is not sure.
+
+    With it, whether any value might hold a TODO: the JSON it was read from shows each value's
+    characters as they are, so a TODO that escapes spell in the YAML is spelt there.
+    """
+    if (
+        text.startswith(("---", "...", "%"))
+        or any(marker in text for marker in _MARKERS)
+        or "-." in text  # `-.5` is text to YAML 1.1 and a number to rapidyaml
+        or _ODD_CHARS.search(text)
+        or text[:1] in "!&*@`"
+        or _starts_a_value(text)
+        or _SEXAGESIMAL.search(text)
+    ):
+        return None
+    try:
+        emitted = _emit(text)
+    except Exception:  # any refusal means: read it carefully
+        return None
+    if (
+        not emitted
+        or not emitted.startswith("{")
+        or _TYPED.search(emitted)
+        or _ODD_CHARS.search(emitted)
+        or _ESCAPES.search(emitted)
+    ):
+        return None
+    try:
+        data = json.loads(
+            emitted,
+            strict=False,  # rapidyaml writes a tab as it is
+            object_pairs_hook=_unique,
+            parse_float=_float,
+            parse_constant=_refuse,
+        )
+    except (_Unsure, ValueError, RecursionError):
+        return None
+    return (data, "TODO" in emitted) if isinstance(data, dict) else None
+
+
+def _starts_a_value(text: str) -> bool:
+    """Whether a `!`, `&`, `*`, `@` or backtick may begin a value.
+
+    At the start of a line it does only when the line before (blank and comment lines aside)
+    opens a value: it ends with `:`, a dash or a flow indicator, or holds a comment. Otherwise
+    the line goes on a scalar of the line before, as the lines of a long summary do.
+    """
+    for found in _NODE_START.finditer(text):
+        at = found.start()
+        start = text.rfind("\n", 0, at) + 1
+        if text[at] == "!" or text[start:at].strip(" "):
+            return True
+        end = start - 1
+        while end > 0:
+            begin = text.rfind("\n", 0, end) + 1
+            line = text[begin:end].strip(" ")
+            if line and not line.startswith("#"):
+                break
+            end = begin - 1
+        else:
+            return True
+        if "#" in line or line == "-" or line.endswith((":", " -", "[", "{", ",", "?")):
+            return True
+    return False
+
+
+def _emit(text: str) -> str | None:
+    # Imported here: a command that reads no record does not pay for it.
+    import ryml  # type: ignore[import-untyped]
+
+    with _quiet_stderr():
+        tree = ryml.parse_in_arena(text.encode("utf-8"))
+    # The careful loader counts keys and values apart, rapidyaml a key and its value as one node.
+    if 2 * tree.size() > MAX_VALUES:
+        return None
+    emitted: str | None = ryml.emit_json(tree)
+    return emitted
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Rapidyaml prints each parse error to file descriptor 2 before it raises; hide that."""
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise _Unsure("duplicate key")
+    return mapping
+
+
+def _float(literal: str) -> float:
+    if not _FLOAT.fullmatch(literal):
+        raise _Unsure(literal)  # `1e3` is text to YAML 1.1
+    return float(literal)
+
+
+def _refuse(literal: str) -> Any:
+    raise _Unsure(literal)

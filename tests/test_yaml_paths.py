@@ -1,0 +1,122 @@
+"""The fast and the careful way of reading records agree on every text: data, records, messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nexus_pm.yamlfast import fast_data
+
+from .conftest import ROOT, SEED
+from .test_bench import _synth
+from .test_fuzz import FUZZ
+from .yaml_paths import assert_paths_agree
+
+CORPUS = ROOT / "tests" / "bad_inputs"
+TEXTS = sorted(
+    p for p in [*CORPUS.rglob("*.yaml"), *(ROOT / "incidents").glob("*.yaml")] if p.is_file()
+)
+SEED_DATA: dict[str, Any] = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+
+
+def read(path: Path) -> str | None:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        return None  # refused before any YAML is read, on either path
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=[p.relative_to(ROOT).as_posix() for p in TEXTS])
+def test_every_corpus_and_repo_record_reads_alike(path: Path) -> None:
+    text = read(path)
+    if text is not None and "\0" not in text:
+        assert_paths_agree(text)
+
+
+def test_synthetic_records_read_alike_and_mostly_fast() -> None:
+    texts = list(_synth().generate(150, seed=11).values())
+    fast = sum(assert_paths_agree(text) for text in texts)
+    # The fast path must be the usual one, or validation is as slow as before.
+    assert fast >= 0.9 * len(texts), fast
+
+
+# Plain scalars that YAML 1.1 and 1.2 read differently, YAML the fast parser takes more freely
+# than libyaml, and what the careful loader refuses.
+TRICKY = [
+    "yes", "no", "on", "off", "Yes", "NO", "True", "FALSE", "y", "n", "~", "null", "Null", "",
+    "1:30", "14:54", "-1:30", "1:30.5", "0:30", "190:20:30", "0x1F", "0o17", "017", "0b101",
+    "1_000", "+5", "-5", "-0", "5.", ".5", "-.5", "+.5", "1e3", "1.5e3", "1.0e+3", ".inf",
+    "-.inf", ".NaN", "<<", "=", "2025-11-09", "2025-11-09 10:00", "2025-02-30", "12:30:00",
+    "&a x", "*a", "!!str 5", "!!int 5", "!!binary aGk=", "!custom x", "@x", "`x`", "%x",
+    "? x", "'quoted'", '"dq \\x80"', '"dq \\t tab"', '"\\u0001"', '"\\ud800"', '"\\N"',
+    '"\\L"', '"line\\\n  joined"', "[a, b]", "{a: 1}", "[a, a]", "{a: 1, a: 2}", "|\n  x",
+    ">-\n  folded\n\n  more", "|+\n  kept\n\n", "x # comment", "x#no", "a: b", "- x",
+    "TODO later", '"\\x54ODO"', "'it''s'", "\t", "x\ty", "x\r\ny", "\u2028", "\ufeff",
+    "\x85", "\x7f", "...", "---", "-", ":", "#", ",", "[", "*", "&", "!", "|",
+]  # fmt: skip
+# Synthetic records the fast parser vouches for, to be broken one value at a time.
+BASES = [t for t in _synth().generate(12, seed=5).values() if fast_data(t) is not None][:6]
+
+
+@st.composite
+def tricky_records(draw: st.DrawFn) -> str:
+    lines = draw(st.sampled_from(BASES)).splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(lines) - 1))
+        value = draw(st.sampled_from(TRICKY) | st.text(max_size=6))
+        line = lines[at]
+        head, colon, _ = line.partition(": ")
+        action = draw(st.sampled_from(["value", "insert", "repeat", "append"]))
+        if action == "value" and colon:
+            lines[at] = f"{head}: {value}\n"
+        elif action == "insert":
+            indent = line[: len(line) - len(line.lstrip())]
+            lines.insert(at, f"{indent}{value}\n")
+        elif action == "repeat":
+            lines.insert(at, line)
+        else:
+            lines[at] = line.rstrip("\n") + value + "\n"
+    return "".join(lines)
+
+
+@FUZZ
+@given(tricky_records())
+def test_tricky_scalars_read_alike(text: str) -> None:
+    assert_paths_agree(text)
+
+
+def test_the_fast_parser_refuses_what_it_cannot_vouch_for() -> None:
+    seed = next(t for t in _synth().generate(20, seed=3).values() if fast_data(t) is not None)
+    for old, new in [
+        ("severity: SEV", "severity: no\nx: SEV"),  # a boolean to YAML 1.1
+        ("format: 2", "format: !!str 2"),  # a tag
+        ("format: 2\n", "format: 2\nformat: 2\n"),  # a duplicate key
+        ("format: 2\n", "format: 2\n---\n"),  # a second document
+    ]:
+        assert new != old and seed.count(old) >= 1
+        assert fast_data(seed.replace(old, new, 1)) is None, new
+
+
+def test_validate_of_an_empty_folder_loads_neither_models_nor_site(tmp_path: Path) -> None:
+    (tmp_path / "incidents").mkdir()
+    script = (
+        "import sys\nfrom nexus_pm.cli import main\n"
+        "sys.argv = ['nexus-pm', 'validate', 'incidents']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    assert done.stdout == "0 records valid\n"
+    loaded = set(done.stderr.split())
+    heavy = {"mkdocs", "jinja2", "rich", "ryml", "nexus_pm.models", "nexus_pm.checks"}
+    assert not heavy & loaded, heavy & loaded
