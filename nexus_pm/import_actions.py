@@ -6,7 +6,8 @@ import re
 
 from . import import_blocks as ib
 from .import_base import _PARENS, Data, MapperState
-from .importer import Block, Item, Part, normalize
+from .import_names import normalize
+from .importer import Block, Item, Part
 from .record_types import URL_PATTERN
 
 _OWNER = re.compile(r"(?<![\w@])@([A-Za-z0-9][\w.-]{0,38})")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from . import import_blocks as ib
 from .import_base import _PARENS, LANGUAGE, Data, MapperState
-from .importer import NAMES, Block, Part, label_line, normalize
+from .import_names import section_kind
+from .importer import Block, Part, label_line
 
 LESSON_LISTS = {"went_well": "went_well", "went_wrong": "went_wrong", "lucky": "lucky"}
 
@@ -18,10 +19,17 @@ class FieldMapper(MapperState):
         return [b for b in part.blocks if b.kind != "text"]
 
     def _detection(self, part: Part) -> list[Block]:
+        return self._text_into(part, self.d, "detection")
+
+    def _text_into(self, part: Part, holder: Data, key: str) -> list[Block]:
+        """The section's paragraphs into one prose field, after any it holds already; when
+        they would pass the field's cap they stay blocks, kept whole, instead."""
         texts = [b.text.strip() for b in part.blocks if b.kind == "text"]
-        if texts:
-            self.d["detection"] = "\n\n".join(texts)[: ib.TEXT_MAX]
+        joined = "\n\n".join(filter(None, [holder.get(key), *texts]))
         self._subparts(part)
+        if not texts or len(joined) > ib.TEXT_MAX:
+            return list(part.blocks)
+        holder[key] = joined
         return [b for b in part.blocks if b.kind != "text"]
 
     def _impact(self, part: Part) -> list[Block]:
@@ -86,7 +94,7 @@ class FieldMapper(MapperState):
         method = _PARENS.search(part.title)
         steps = []
         for sub in part.parts:
-            if NAMES.get(normalize(sub.title)):
+            if section_kind(sub.title):
                 self._part(sub)
                 continue
             finding = "\n\n".join(b.text.strip() for b in sub.blocks if b.kind == "text")
@@ -122,11 +130,7 @@ class FieldMapper(MapperState):
         return [b for b in part.blocks if b.kind not in ("text", "list")]
 
     def _trigger(self, part: Part) -> list[Block]:
-        texts = [b.text.strip() for b in part.blocks if b.kind == "text"]
-        if texts:
-            self.d.setdefault("cause", {})["trigger"] = "\n\n".join(texts)
-        self._subparts(part)
-        return [b for b in part.blocks if b.kind != "text"]
+        return self._text_into(part, self.d.setdefault("cause", {}), "trigger")
 
     def _whys(self, part: Part) -> list[Block]:
         steps = [
@@ -151,12 +155,7 @@ class FieldMapper(MapperState):
                 rest.append(block)
         for sub in part.parts:
             codes = [b for b in sub.blocks if b.kind == "code" and b.text.strip()]
-            if (
-                NAMES.get(normalize(sub.title))
-                or len(codes) != 1
-                or len(sub.blocks) != 1
-                or sub.parts
-            ):
+            if section_kind(sub.title) or len(codes) != 1 or len(sub.blocks) != 1 or sub.parts:
                 self._part(sub, part.title)
                 continue
             step = {"title": sub.title, "command": codes[0].text}
@@ -184,7 +183,7 @@ class FieldMapper(MapperState):
         lessons = self.d.setdefault("lessons", {})
         rest = self._lesson_blocks(part.blocks, lessons, None)
         for sub in part.parts:
-            kind = NAMES.get(normalize(sub.title))
+            kind = section_kind(sub.title)
             if kind in LESSON_LISTS or kind is None:
                 rest += self._lesson_blocks(sub.blocks, lessons, sub.title)
             else:
@@ -197,7 +196,7 @@ class FieldMapper(MapperState):
     _went_wrong = _lucky = _went_well
 
     def _lesson_blocks(self, blocks: list[Block], lessons: Data, title: str | None) -> list[Block]:
-        kind = NAMES.get(normalize(title)) if title else None
+        kind = section_kind(title) if title else None
         rest, items = [], []
         for block in blocks:
             if block.kind == "list":

@@ -10,9 +10,10 @@ from . import import_blocks as ib
 from .import_actions import ActionMapper
 from .import_base import Data, Given, Mapped
 from .import_fields import FieldMapper
+from .import_names import section_kind
 from .import_timeline import TimelineMapper
 from .import_times import parse_date, zone_line
-from .importer import NAMES, Block, Document, Part, label_line, normalize
+from .importer import Block, Document, Part, label_line
 
 __all__ = ["Given", "Mapped", "Mapper", "map_document"]
 _LIST_SPLIT = re.compile(r",\s*")
@@ -139,7 +140,7 @@ class Mapper(TimelineMapper, ActionMapper, FieldMapper):
 
     # Sections, by the name table.
     def _part(self, part: Part, parent: str | None = None) -> None:
-        kind = NAMES.get(normalize(part.title))
+        kind = section_kind(part.title)
         handler = getattr(self, f"_{kind}", None) if kind else None
         if handler is None:
             self._support(part, parent)
@@ -160,7 +161,7 @@ class Mapper(TimelineMapper, ActionMapper, FieldMapper):
         self.sections.append(section)
         self.notes.append((part.line, f"section {part.title!r} kept as a supporting section"))
         for sub in part.parts:
-            if NAMES.get(normalize(sub.title)):
+            if section_kind(sub.title):
                 self._part(sub)
             elif not sub.parts:
                 section["blocks"] += ib.to_blocks(sub.blocks, sub.title)

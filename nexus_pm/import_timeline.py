@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from . import import_blocks as ib
 from .import_base import Data, MapperState
+from .import_names import normalize
 from .import_times import Moment, entry_time, zone_line
-from .importer import Block, Item, Part, normalize
+from .importer import Block, Item, Part
 
 
 class TimelineMapper(MapperState):
