@@ -97,14 +97,11 @@ class FieldMapper(MapperState):
             if section_kind(sub.title):
                 self._part(sub)
                 continue
-            finding = "\n\n".join(b.text.strip() for b in sub.blocks if b.kind == "text")
-            details = [ib.item_text(i) for b in sub.blocks if b.kind == "list" for i in b.items]
-            if not finding and details:
-                finding = details.pop(0)
+            finding, details = _finding(sub.blocks)
             if finding:
                 steps.append(
                     {
-                        "title": sub.title,
+                        "title": _unnumbered(sub.title, len(steps) + 1),
                         "finding": finding[: ib.TEXT_MAX],
                         **({"details": details} if details else {}),
                     }
@@ -220,3 +217,29 @@ class FieldMapper(MapperState):
         else:
             lessons.setdefault("groups", []).append({"title": title.rstrip(":"), "items": items})
         return rest
+
+
+def _finding(blocks: list[Block]) -> tuple[str, list[str]]:
+    """A step's finding (its paragraphs before the first list) and details (the rest of its
+    paragraphs and items, in the order written)."""
+    lists = [b.line for b in blocks if b.kind == "list"]
+    first = min(lists, default=None)
+    said = [
+        b.text.strip() for b in blocks if b.kind == "text" and (first is None or b.line < first)
+    ]
+    details: list[str] = []
+    for block in blocks:
+        if block.kind == "list":
+            details += [ib.item_text(i) for i in block.items]
+        elif block.kind == "text" and first is not None and block.line > first:
+            details += ib.chunks(block.text.strip(), ib.LINE_MAX)
+    finding = "\n\n".join(said)
+    if not finding and details:
+        finding = details.pop(0)
+    return finding, details
+
+
+def _unnumbered(title: str, number: int) -> str:
+    """A step heading without the number the page writes before it: `2. Delete` -> `Delete`."""
+    head, _, rest = title.partition(" ")
+    return rest.strip() if rest.strip() and head in (f"{number}.", f"{number})") else title

@@ -10,6 +10,7 @@ from . import import_blocks as ib
 from .import_actions import ActionMapper
 from .import_base import Data, Given, Mapped
 from .import_fields import FieldMapper
+from .import_inline import plain_fields
 from .import_names import section_kind
 from .import_timeline import TimelineMapper
 from .import_times import parse_date, zone_line
@@ -75,6 +76,7 @@ class Mapper(TimelineMapper, ActionMapper, FieldMapper):
         sections = ib.fit_sections(self.sections)
         if sections:
             out["sections"] = sections
+        plain_fields(out)
         missing = [name for name, value in (("--date", date),) if value is None]
         if out["summary"] is None:
             missing.append("a summary (the file has no paragraph)")
