@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -41,7 +43,39 @@ PLAIN = [
     "sections.*.blocks.*.facts.*.label",
     "sections.*.blocks.*.facts.*.value",
 ]
+# Prose fields keep their Markdown, but an entity (`&nbsp;`, `&eacute;`) would show as
+# written: the page escapes `&`. It is decoded, unless it writes a character Markdown reads.
+PROSE = [
+    "summary",
+    "impact.text",
+    "detection",
+    "cause.summary",
+    "cause.root_causes.*",
+    "cause.trigger",
+    "cause.contributing_factors.*",
+    "cause.analysis.steps.*.finding",
+    "fix.summary",
+    "lessons.summary",
+    "sections.*.blocks.*.text",
+]
 _PLAIN = [tuple(path.split(".")) for path in PLAIN]
+_PROSE = [tuple(path.split(".")) for path in PROSE]
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_SYNTAX = set("\\`*_{}[]()#!|<>&~")
+
+
+def entities(text: str) -> str:
+    """`the&nbsp;payments` -> `the payments`; `&lt;` and `&#42;` stay, as Markdown needs them."""
+    return _ENTITY.sub(_decoded, text) if "&" in text else text
+
+
+def _decoded(match: re.Match[str]) -> str:
+    char = html.unescape(match.group())
+    if char == match.group() or char in _SYNTAX:
+        return match.group()
+    return " " if char == "\u00a0" else char
+
+
 _PARSER = MarkdownIt("commonmark", {"html": True})
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _MARKS = re.compile(r"[*_\[\]<>!&\\]")
@@ -67,7 +101,7 @@ def plain(text: str) -> str:
 def _write(token: Token, out: list[str], hrefs: list[str], starts: list[int]) -> None:
     kind = token.type
     if kind == "text":
-        out.append(token.content)
+        out.append(token.content.replace("\u00a0", " "))
     elif kind == "code_inline":
         out.append(f"{token.markup}{token.content}{token.markup}")
     elif kind in ("softbreak", "hardbreak"):
@@ -91,12 +125,15 @@ def _write(token: Token, out: list[str], hrefs: list[str], starts: list[int]) ->
 
 
 def plain_fields(data: dict[str, Any]) -> None:
-    """Every value at a PLAIN path of a record's data, in place, as plain text."""
+    """Every value at a PLAIN path of a record's data as plain text, and at a PROSE path with
+    its entities decoded; in place."""
     for path in _PLAIN:
-        _visit(data, path)
+        _visit(data, path, plain)
+    for path in _PROSE:
+        _visit(data, path, entities)
 
 
-def _visit(node: Any, path: tuple[str, ...]) -> None:
+def _visit(node: Any, path: tuple[str, ...], change: Callable[[str], str]) -> None:
     head, rest = path[0], path[1:]
     if head == "*":
         keys: list[Any] = list(range(len(node))) if isinstance(node, list) else []
@@ -105,6 +142,6 @@ def _visit(node: Any, path: tuple[str, ...]) -> None:
     for key in keys:
         value = node[key]
         if rest:
-            _visit(value, rest)
+            _visit(value, rest, change)
         elif isinstance(value, str):
-            node[key] = plain(value)
+            node[key] = change(value)
