@@ -92,7 +92,7 @@ class FieldMapper(MapperState):
             else:
                 rest.append(block)
         method = _PARENS.search(part.title)
-        steps = []
+        steps: list[Data] = []
         for sub in part.parts:
             if section_kind(sub.title):
                 self._part(sub)
