@@ -6,7 +6,8 @@ import re
 
 from . import import_blocks as ib
 from .import_base import _PARENS, Data, MapperState
-from .importer import Block, Item, Part, normalize
+from .import_names import normalize
+from .importer import Block, Item, Part
 from .record_types import URL_PATTERN
 
 _OWNER = re.compile(r"(?<![\w@])@([A-Za-z0-9][\w.-]{0,38})")
@@ -16,6 +17,8 @@ _DONE = re.compile(r"✅|✔|\((done|completed?|fixed)\)|\[(done|completed?)\]",
 _PRIORITY = re.compile(r"\b(P[0-4])\b")
 _URL = re.compile(URL_PATTERN)
 _BARE_URL = re.compile(r"()(https?://\S+)")
+_LINK_TEXT = re.compile(r"\[([^\]]*)\]\(")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DONE_WORD = re.compile(r"(completed?|done)", re.IGNORECASE)
 HORIZONS = {"immediate": "immediate", "short": "short-term", "long": "long-term"}
 # The values a status column writes, normalized, and the status each means.
@@ -108,7 +111,8 @@ def _action_rows(block: Block, base: Data) -> list[Data]:
         "owner": ("owner", "assignee", "who"),
         "status": ("status", "state"),
         "priority": ("priority",),
-        "ticket": ("ticket", "issue", "link", "jira"),
+        "ticket": ("ticket", "issue", "link", "jira", "bug", "tracking"),
+        "due": ("due", "due date", "deadline", "target date", "eta"),
     }
     found = {
         key: next((n for n, h in enumerate(heads) if h in names), None)
@@ -133,8 +137,16 @@ def _action_rows(block: Block, base: Data) -> list[Data]:
                 url = _LINK.search(value) or _BARE_URL.match(value)
                 if url and _URL.fullmatch(url.group(1) or url.group(2)):
                     item["ticket"] = url.group(1) or url.group(2)
+                    # The page links the ticket by its address: a name such as PAY-881 stays.
+                    name = _LINK_TEXT.match(value)
+                    if name and name.group(1).strip() and name.group(1) != item["ticket"]:
+                        item["text"] += f" ({block.columns[n]}: {name.group(1).strip()})"
                 else:
                     item["text"] += f" ({block.columns[n]}: {value})"
+            elif key == "due" and _ISO_DAY.fullmatch(value):
+                item["due"] = value
+            elif key == "due":
+                item["text"] += f" ({block.columns[n]}: {value})"
             elif key == "status":
                 status = _status(value)
                 item["text"] += "" if status else f" ({block.columns[n]}: {value})"

@@ -37,8 +37,14 @@ def item_text(item: Item) -> str:
     text = item.text.strip()
     if item.checked is not None:
         text = f"[{'x' if item.checked else ' '}] {text}"
-    nested = [item_text(child) for child in item.children]
-    return "; ".join(t for t in [text, *nested] if t)
+    out = text
+    for child in item.children:
+        nested = item_text(child)
+        if not nested:
+            continue
+        # `Apply the fix:` then its sub-items reads on: `Apply the fix: remove; copy`.
+        out = f"{out}{' ' if out.endswith(':') else '; '}{nested}" if out else nested
+    return out
 
 
 def facts_of(lines: list[str]) -> list[Data] | None:

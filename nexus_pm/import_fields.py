@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from . import import_blocks as ib
 from .import_base import _PARENS, LANGUAGE, Data, MapperState
-from .importer import NAMES, Block, Part, label_line, normalize
+from .import_names import section_kind
+from .importer import Block, Part, label_line
 
 LESSON_LISTS = {"went_well": "went_well", "went_wrong": "went_wrong", "lucky": "lucky"}
 
@@ -18,10 +19,17 @@ class FieldMapper(MapperState):
         return [b for b in part.blocks if b.kind != "text"]
 
     def _detection(self, part: Part) -> list[Block]:
+        return self._text_into(part, self.d, "detection")
+
+    def _text_into(self, part: Part, holder: Data, key: str) -> list[Block]:
+        """The section's paragraphs into one prose field, after any it holds already; when
+        they would pass the field's cap they stay blocks, kept whole, instead."""
         texts = [b.text.strip() for b in part.blocks if b.kind == "text"]
-        if texts:
-            self.d["detection"] = "\n\n".join(texts)[: ib.TEXT_MAX]
+        joined = "\n\n".join(filter(None, [holder.get(key), *texts]))
         self._subparts(part)
+        if not texts or len(joined) > ib.TEXT_MAX:
+            return list(part.blocks)
+        holder[key] = joined
         return [b for b in part.blocks if b.kind != "text"]
 
     def _impact(self, part: Part) -> list[Block]:
@@ -84,19 +92,16 @@ class FieldMapper(MapperState):
             else:
                 rest.append(block)
         method = _PARENS.search(part.title)
-        steps = []
+        steps: list[Data] = []
         for sub in part.parts:
-            if NAMES.get(normalize(sub.title)):
+            if section_kind(sub.title):
                 self._part(sub)
                 continue
-            finding = "\n\n".join(b.text.strip() for b in sub.blocks if b.kind == "text")
-            details = [ib.item_text(i) for b in sub.blocks if b.kind == "list" for i in b.items]
-            if not finding and details:
-                finding = details.pop(0)
+            finding, details = _finding(sub.blocks)
             if finding:
                 steps.append(
                     {
-                        "title": sub.title,
+                        "title": _unnumbered(sub.title, len(steps) + 1),
                         "finding": finding[: ib.TEXT_MAX],
                         **({"details": details} if details else {}),
                     }
@@ -122,11 +127,7 @@ class FieldMapper(MapperState):
         return [b for b in part.blocks if b.kind not in ("text", "list")]
 
     def _trigger(self, part: Part) -> list[Block]:
-        texts = [b.text.strip() for b in part.blocks if b.kind == "text"]
-        if texts:
-            self.d.setdefault("cause", {})["trigger"] = "\n\n".join(texts)
-        self._subparts(part)
-        return [b for b in part.blocks if b.kind != "text"]
+        return self._text_into(part, self.d.setdefault("cause", {}), "trigger")
 
     def _whys(self, part: Part) -> list[Block]:
         steps = [
@@ -151,12 +152,7 @@ class FieldMapper(MapperState):
                 rest.append(block)
         for sub in part.parts:
             codes = [b for b in sub.blocks if b.kind == "code" and b.text.strip()]
-            if (
-                NAMES.get(normalize(sub.title))
-                or len(codes) != 1
-                or len(sub.blocks) != 1
-                or sub.parts
-            ):
+            if section_kind(sub.title) or len(codes) != 1 or len(sub.blocks) != 1 or sub.parts:
                 self._part(sub, part.title)
                 continue
             step = {"title": sub.title, "command": codes[0].text}
@@ -184,7 +180,7 @@ class FieldMapper(MapperState):
         lessons = self.d.setdefault("lessons", {})
         rest = self._lesson_blocks(part.blocks, lessons, None)
         for sub in part.parts:
-            kind = NAMES.get(normalize(sub.title))
+            kind = section_kind(sub.title)
             if kind in LESSON_LISTS or kind is None:
                 rest += self._lesson_blocks(sub.blocks, lessons, sub.title)
             else:
@@ -197,7 +193,7 @@ class FieldMapper(MapperState):
     _went_wrong = _lucky = _went_well
 
     def _lesson_blocks(self, blocks: list[Block], lessons: Data, title: str | None) -> list[Block]:
-        kind = NAMES.get(normalize(title)) if title else None
+        kind = section_kind(title) if title else None
         rest, items = [], []
         for block in blocks:
             if block.kind == "list":
@@ -221,3 +217,29 @@ class FieldMapper(MapperState):
         else:
             lessons.setdefault("groups", []).append({"title": title.rstrip(":"), "items": items})
         return rest
+
+
+def _finding(blocks: list[Block]) -> tuple[str, list[str]]:
+    """A step's finding (its paragraphs before the first list) and details (the rest of its
+    paragraphs and items, in the order written)."""
+    lists = [b.line for b in blocks if b.kind == "list"]
+    first = min(lists, default=None)
+    said = [
+        b.text.strip() for b in blocks if b.kind == "text" and (first is None or b.line < first)
+    ]
+    details: list[str] = []
+    for block in blocks:
+        if block.kind == "list":
+            details += [ib.item_text(i) for i in block.items]
+        elif block.kind == "text" and first is not None and block.line > first:
+            details += ib.chunks(block.text.strip(), ib.LINE_MAX)
+    finding = "\n\n".join(said)
+    if not finding and details:
+        finding = details.pop(0)
+    return finding, details
+
+
+def _unnumbered(title: str, number: int) -> str:
+    """A step heading without the number the page writes before it: `2. Delete` -> `Delete`."""
+    head, _, rest = title.partition(" ")
+    return rest.strip() if rest.strip() and head in (f"{number}.", f"{number})") else title

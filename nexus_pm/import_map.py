@@ -3,36 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Any
 
 from . import import_blocks as ib
 from .import_actions import ActionMapper
 from .import_base import Data, Given, Mapped
 from .import_fields import FieldMapper
+from .import_inline import plain_fields
+from .import_lead import LeadMapper, front_date, scalar
+from .import_names import section_kind
 from .import_timeline import TimelineMapper
 from .import_times import parse_date, zone_line
-from .importer import NAMES, Block, Document, Part, label_line, normalize
+from .importer import Block, Document, Part, inline_text
 
 __all__ = ["Given", "Mapped", "Mapper", "map_document"]
-_LIST_SPLIT = re.compile(r",\s*")
-_AUTHORS_SPLIT = re.compile(r",\s*|\s+and\s+")
-LEAD_FIELDS = {"date", "severity", "status", "author", "authors", "written by", "owner"}
 
 
-class Mapper(TimelineMapper, ActionMapper, FieldMapper):
+class Mapper(TimelineMapper, ActionMapper, FieldMapper, LeadMapper):
     """Walks a Document once, filling fields; every block lands in a field or a section."""
 
     def run(self) -> Mapped:
         doc = self.doc
         front = {str(k).lower(): v for k, v in doc.front.items()}
-        title = _scalar(front.pop("title", None)) or doc.title or self.stem
-        date = _date(front.pop("date", None))
+        title = scalar(front.pop("title", None)) or doc.title or self.stem
+        date = front_date(front)
         self._front(front)
         self._lead(doc.lead)
         self.zone = self.zone or _first_zone(doc)
         date = date or self.d.pop("_date", None) or parse_date(title) or parse_date(self.stem)
-        date = date or self.given.date
+        date = date or _timeline_date(doc) or self.given.date
         self.day = date or dt.date(1970, 1, 1)
         if not doc.parts:
             self._whole(doc.lead)
@@ -74,60 +72,11 @@ class Mapper(TimelineMapper, ActionMapper, FieldMapper):
         sections = ib.fit_sections(self.sections)
         if sections:
             out["sections"] = sections
+        plain_fields(out)
         missing = [name for name, value in (("--date", date),) if value is None]
         if out["summary"] is None:
             missing.append("a summary (the file has no paragraph)")
         return Mapped(out, missing, self.notes)
-
-    # The front matter and the lines before the first section.
-    def _front(self, front: Data) -> None:
-        for key, value in front.items():
-            text = _scalar(value)
-            if key in ("summary", "description") and text:
-                self.summary.append(text)
-            elif key in ("severity", "sev", "priority") and self._severity(text):
-                pass
-            elif key in ("authors", "author", "services", "service", "tags", "tag"):
-                name = key if key.endswith("s") else key + "s"
-                values = value if isinstance(value, list) else _LIST_SPLIT.split(text or "")
-                self.d[name] = [str(v).strip() for v in values if str(v).strip()]
-            elif key in ("timezone", "time zone", "tz") and text:
-                self.zone = text
-            elif text:
-                self.facts.append({"label": key, "value": text[: ib.LINE_MAX]})
-
-    def _severity(self, text: str | None) -> bool:
-        for level in self.given.scale:
-            if text and text.strip().lower() == level.lower():
-                self.d["severity"] = level
-                return True
-        return False
-
-    def _lead(self, blocks: list[Block]) -> None:
-        for block in blocks:
-            if block.kind != "text" or zone_line(block.text):
-                if block.kind == "text":
-                    self.zone = self.zone or zone_line(block.text)
-                    self.timeline_rest.append(block)
-                elif block.kind != "rule":
-                    self.sections.append({"title": "Introduction", "blocks": ib.to_blocks([block])})
-                continue
-            prose = []
-            for line in block.text.split("\n"):
-                pair = label_line(line)
-                if pair is None:
-                    prose.append(line.strip())
-                    continue
-                label = pair[0].lower()
-                self.facts.append({"label": pair[0], "value": pair[1]})
-                if label == "date" and parse_date(pair[1]):
-                    self.d["_date"] = parse_date(pair[1])
-                elif label == "severity":
-                    self._severity(pair[1])
-                elif label in ("author", "authors", "written by"):
-                    self.d["authors"] = [a.strip() for a in _AUTHORS_SPLIT.split(pair[1])]
-            if any(prose):
-                self.summary.append("\n".join(p for p in prose if p))
 
     def _whole(self, blocks: list[Block]) -> None:
         # No headings: the text is kept whole, and its first paragraph also opens the record.
@@ -139,7 +88,7 @@ class Mapper(TimelineMapper, ActionMapper, FieldMapper):
 
     # Sections, by the name table.
     def _part(self, part: Part, parent: str | None = None) -> None:
-        kind = NAMES.get(normalize(part.title))
+        kind = section_kind(part.title)
         handler = getattr(self, f"_{kind}", None) if kind else None
         if handler is None:
             self._support(part, parent)
@@ -160,26 +109,12 @@ class Mapper(TimelineMapper, ActionMapper, FieldMapper):
         self.sections.append(section)
         self.notes.append((part.line, f"section {part.title!r} kept as a supporting section"))
         for sub in part.parts:
-            if NAMES.get(normalize(sub.title)):
+            if section_kind(sub.title):
                 self._part(sub)
             elif not sub.parts:
                 section["blocks"] += ib.to_blocks(sub.blocks, sub.title)
             else:
                 self._support(sub, title)
-
-
-def _scalar(value: Any) -> str | None:
-    if value is None or isinstance(value, dict | list):
-        return None
-    return str(value).strip() or None
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return parse_date(str(value)) if value is not None else None
 
 
 def _first_zone(doc: Document) -> str | None:
@@ -194,13 +129,38 @@ def _first_zone(doc: Document) -> str | None:
 
 
 def _first_text(doc: Document) -> str | None:
+    """The first paragraph of the sections, those of the timeline last (a zone line is no
+    paragraph), else the first item of a list."""
+    parts: list[Part] = []
     stack = list(doc.parts)
     while stack:
         part = stack.pop(0)
-        for block in part.blocks:
-            if block.kind == "text" and block.text.strip():
-                return block.text.strip()
+        parts.append(part)
         stack = part.parts + stack
+    parts.sort(key=lambda p: section_kind(p.title) == "timeline")
+    blocks = [b for part in parts for b in part.blocks]
+    for block in blocks:
+        if block.kind == "text" and block.text.strip() and not zone_line(block.text):
+            return block.text.strip()
+    items = [ib.item_text(b.items[0]) for b in blocks if b.kind == "list" and b.items]
+    return next((t for t in items if t), None)
+
+
+def _timeline_date(doc: Document) -> dt.date | None:
+    """The first date a timeline section writes, for a file that names none elsewhere."""
+    stack = list(doc.parts)
+    while stack:
+        part = stack.pop(0)
+        if section_kind(part.title) != "timeline":
+            stack += part.parts
+            continue
+        inner = [part]
+        while inner:
+            sub = inner.pop(0)
+            for text in [sub.title, *(t for b in sub.blocks for t in inline_text(b))]:
+                if parse_date(text):
+                    return parse_date(text)
+            inner = [*sub.parts, *inner]
     return None
 
 

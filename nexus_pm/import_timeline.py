@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from . import import_blocks as ib
 from .import_base import Data, MapperState
-from .import_times import Moment, entry_time, zone_line
-from .importer import Block, Item, Part, normalize
+from .import_names import normalize
+from .import_times import Moment, entry_time, offset, parse_date, zone_line
+from .importer import Block, Item, Part
+
+# The heads of a timeline table's time and date columns, by their first word.
+TIME_HEADS = {"time", "when", "timestamp", "zeit", "uhrzeit", "hora", "heure", "ora"}
+_ZONE_HEAD = re.compile(r"\(\s*([A-Z]{1,5})\s*([+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)")
+DATE_HEADS = {"date", "day", "datum", "fecha", "data", "tag", "jour"}
+
+
+def _moment(
+    row: list[str], at: int, day: int | None, clock: int | None, carried: dt.date
+) -> Moment | None:
+    if day is not None and clock is not None:
+        if max(day, clock) >= len(row):
+            return None
+        return entry_time(f"{row[day]} {row[clock]}", carried, alone=True)
+    return entry_time(row[at], carried, alone=True) if at < len(row) else None
 
 
 class TimelineMapper(MapperState):
@@ -32,6 +51,12 @@ class TimelineMapper(MapperState):
                 rest.append(block)
         for sub in part.parts:
             moment = entry_time(sub.title, self.day, alone=True)
+            day = parse_date(sub.title) if moment is None else None
+            if day is not None:
+                # A heading per day (`### 2024-04-09`), its entries under it.
+                self.day = day
+                self._timeline(sub)
+                continue
             text = "\n\n".join(b.text.strip() for b in sub.blocks if b.kind == "text")
             if moment is None or not (text or moment.rest):
                 self._part(sub, part.title)
@@ -67,27 +92,25 @@ class TimelineMapper(MapperState):
         return True
 
     def _rows(self, block: Block, events: list[Data]) -> bool:
-        heads = [normalize(c) for c in block.columns]
-        at = next(
-            (
-                n
-                for n, h in enumerate(heads)
-                if h.split(" ")[0] in ("time", "date", "when", "timestamp")
-            ),
-            None,
-        )
+        heads = [normalize(c).split(" ")[0] for c in block.columns]
+        at = next((n for n, h in enumerate(heads) if h in TIME_HEADS | DATE_HEADS), None)
         if at is None or not block.rows:
             return False
-        moments = [
-            entry_time(row[at], self.day, alone=True) if at < len(row) else None
-            for row in block.rows
-        ]
+        # A date column and a time column beside it are read as one time.
+        clock = next((n for n, h in enumerate(heads) if h in TIME_HEADS and n != at), None)
+        day = at if heads[at] in DATE_HEADS and clock is not None else None
+        moments = [_moment(row, at, day, clock, self.day) for row in block.rows]
+        # A zone in the time column's head, `Time (UTC)`, is the zone of every row.
+        head_zone = _ZONE_HEAD.search(block.columns[at if clock is None else clock])
+        if head_zone and all(moments):
+            self.zone = self.zone or offset(head_zone.group(1), head_zone.group(2))
         if any(m is None for m in moments):
             return False
         who = next((n for n, h in enumerate(heads) if h in ("who", "owner", "actor", "by")), None)
         for row, moment in zip(block.rows, moments, strict=True):
             assert moment is not None
-            text = " | ".join(c for n, c in enumerate(row) if n not in (at, who) and c)
+            used = (at, who, clock if day is not None else None)
+            text = " | ".join(c for n, c in enumerate(row) if n not in used and c)
             self._event(
                 events,
                 moment,

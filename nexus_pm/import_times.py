@@ -42,6 +42,8 @@ ABBREVIATIONS = {
     "EST": "-05:00",
     "CET": "+01:00",
     "CEST": "+02:00",
+    "MEZ": "+01:00",
+    "MESZ": "+02:00",
     "BST": "+01:00",
     "EET": "+02:00",
     "EEST": "+03:00",
@@ -70,7 +72,8 @@ _LEAD = r"^(?P<open>\s*(?:\*\*|__)?\s*\[?\s*(?P<approx>±|~|≈|approx\.?\s+|aro
 _TAIL = r"(?P<close>\s*\]?\s*(?:\*\*|__)?\s*\]?)(?P<sep>\s*(?:[-\u2013—:|]\s*|\s))?"
 _ENTRY = [re.compile(_LEAD + f"(?P<when>{at}{_ZONE})" + _TAIL, re.IGNORECASE) for at in _AT]
 _ZONE_LINE = re.compile(
-    r"\b(?:all\s+)?times?\s+(?:are\s+|is\s+)?(?:(?:given|shown|listed|written)\s+)?in\s+"
+    r"\b(?:all\s+|alle\s+)?(?:times?|zeiten)\s+(?:are\s+|is\s+|sind\s+)?"
+    r"(?:(?:given|shown|listed|written|angegeben)\s+)?(?:in\s+)?"
     r"(?:the\s+)?(?P<zone>UTC|GMT|[A-Z]{3,4})\b(?:\s*\(\s*(?:UTC|GMT)\s*(?P<off>[+-\u2212]\s*\d{1,2}(?::?\d{2})?)\s*\))?",
     re.IGNORECASE,
 )

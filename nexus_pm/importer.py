@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,134 +11,14 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-# Headings and section names compare without case, emoji, numbering or punctuation.
-_NUMBERING = re.compile(r"^(\d+[.)]|[ivx]+[.)])\s+")
-_PARENS = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+from .import_names import NAMES, normalize
+
 _LABEL = re.compile(
     r"^\*\*([^*\n]{1,60}?):?\*\*:?[ \t]*(.*)$|^([A-Z][\w /&().-]{0,40}):[ \t]+(\S.*)$"
 )
 _TASK = re.compile(r"^\[([ xX])\]\s+")
 # One parser for the whole run: building one (its rule chains) costs more than parsing a file.
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
-
-# The names real postmortems give their sections, normalized, and what each holds.
-NAMES: dict[str, str] = {
-    **dict.fromkeys(
-        ["summary", "overview", "executive summary", "tl;dr", "tldr", "incident summary"],
-        "summary",
-    ),
-    **dict.fromkeys(
-        [
-            "impact",
-            "incident impact",
-            "severity & impact",
-            "severity and impact",
-            "customer impact",
-            "user impact",
-            "business impact",
-        ],
-        "impact",
-    ),
-    **dict.fromkeys(
-        [
-            "timeline",
-            "incident timeline",
-            "timeline of events",
-            "event timeline",
-            "sequence of events",
-            "chronology",
-        ],
-        "timeline",
-    ),
-    **dict.fromkeys(
-        [
-            "root cause",
-            "root causes",
-            "root cause analysis",
-            "root cause and analysis",
-            "cause",
-            "causes",
-            "fault",
-            "leadup",
-            "lead-up",
-            "lead up",
-        ],
-        "cause",
-    ),
-    **dict.fromkeys(["contributing factors", "contributing factor"], "contributing"),
-    **dict.fromkeys(["trigger", "triggers"], "trigger"),
-    **dict.fromkeys(["five whys", "5 whys", "the five whys"], "whys"),
-    **dict.fromkeys(["detection", "how it was detected", "how was it detected"], "detection"),
-    **dict.fromkeys(
-        [
-            "resolution",
-            "recovery",
-            "response",
-            "resolution and recovery",
-            "mitigation",
-            "implementation",
-        ],
-        "resolution",
-    ),
-    **dict.fromkeys(
-        [
-            "action items",
-            "action item",
-            "corrective actions",
-            "corrective action",
-            "remediation",
-            "remediations",
-            "follow-ups",
-            "follow ups",
-            "followups",
-            "follow-up actions",
-            "next steps",
-            "action plan",
-            "actions",
-        ],
-        "actions",
-    ),
-    **dict.fromkeys(
-        [
-            "lessons learned",
-            "lessons learnt",
-            "lessons",
-            "insights",
-            "key learnings",
-            "learnings",
-            "takeaways",
-            "key takeaways",
-        ],
-        "lessons",
-    ),
-    **dict.fromkeys(["what went well", "things that went well"], "went_well"),
-    **dict.fromkeys(
-        [
-            "what went wrong",
-            "what went poorly",
-            "what went badly",
-            "what went wrong or poorly",
-            "what could have gone better",
-            "things that went wrong",
-        ],
-        "went_wrong",
-    ),
-    **dict.fromkeys(["where we got lucky", "what we got lucky with", "lucky"], "lucky"),
-    **dict.fromkeys(
-        [
-            "symptom",
-            "symptoms",
-            "errors",
-            "error",
-            "error output",
-            "problem",
-            "problem identified",
-            "the problem",
-        ],
-        "symptom",
-    ),
-    **dict.fromkeys(["prevention", "preventive measures", "preventative measures"], "prevention"),
-}
 
 
 @dataclass
@@ -188,16 +67,6 @@ class Document:
     lead: list[Block]
     parts: list[Part]
     front_problem: str | None = None
-
-
-def normalize(title: str) -> str:
-    """A heading as the name table compares it: `🎯 2. Root Cause (v2):` -> `root cause`."""
-    text = _PARENS.sub("", title.replace("*", "").replace("_", " ").replace("`", ""))
-    kept = "".join(
-        c if unicodedata.category(c)[0] in "LN" or c in "&'-/ " else " " for c in text.lower()
-    )
-    kept = _NUMBERING.sub("", " ".join(kept.split()))
-    return " ".join(kept.replace("'", "").split()).strip("-/ ")
 
 
 def label_line(line: str) -> tuple[str, str] | None:
