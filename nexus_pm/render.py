@@ -20,7 +20,7 @@ from .clock import today as default_today
 from .connections import Connections, connections
 from .errors import display_path
 from .followups import followups_view
-from .incident_view import incident_view
+from .incident_view import IncidentView, incident_view
 from .layout import image_uri, page_uri, relative
 from .loader import Record
 from .overview import overview_view, service_stats
@@ -85,6 +85,9 @@ class Renderer:
         self.env.filters.update(md.FILTERS)
         # Repo paths in prose link to the file in the repo's web view, when it has one.
         self.env.filters["prose"] = lambda value: md.prose(value, repo=repo_files)
+        self.repo_files = repo_files
+        #: With `site(html=True)`: each incident page's view, for `page_html` to render.
+        self.views: dict[str, tuple[IncidentView, Connections]] = {}
 
     def _render(self, template: str, uri: str, **context: Any) -> str:
         start = posixpath.dirname(uri)
@@ -106,11 +109,22 @@ class Renderer:
             kb=kb or Connections(),
         )
 
-    def site(self, records: Sequence[Record]) -> dict[str, str]:
-        """Every generated page, keyed by its path in the docs tree."""
+    def site(self, records: Sequence[Record], *, html: bool = False) -> dict[str, str]:
+        """Every generated page, keyed by its path in the docs tree; with `html`, an incident
+        page is only its front matter, and its view is kept in `views` instead."""
         by_id = {r.incident.id: r for r in records}
         kb = connections(records)
-        pages = {page_uri(r.incident): self.incident(r, by_id, kb[r.incident.id]) for r in records}
+        if html:
+            pages = {}
+            for r in records:
+                uri = page_uri(r.incident)
+                view = incident_view(r, by_id, display_path(r.path))
+                self.views[uri] = (view, kb[r.incident.id])
+                pages[uri] = self._render("_front.md.j2", uri, v=view)
+        else:
+            pages = {
+                page_uri(r.incident): self.incident(r, by_id, kb[r.incident.id]) for r in records
+            }
         groups = self.groups(records)
         for kind, members in groups.items():
             for group in members:

@@ -1,0 +1,119 @@
+"""Every escape into finished HTML: the same text the Markdown filters write, as Python-Markdown shows it."""
+
+from __future__ import annotations
+
+import re
+from html import escape as _html
+from itertools import groupby
+
+from markupsafe import Markup
+
+from . import markdown as md
+from .prose import target as prose_target
+from .prose import tokens as prose_tokens
+
+# The same spans `markdown.inline` makes code of.
+_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+# What `markdown.prose` writes for the markup it keeps, as Python-Markdown then renders it.
+_TAGS = {
+    "em_open": "<em>",
+    "em_close": "</em>",
+    "strong_open": "<strong>",
+    "strong_close": "</strong>",
+    "softbreak": "\n",
+    "hardbreak": "\n",
+}
+
+
+def _lines(value: object) -> str:
+    return md._lines(value)
+
+
+def _strip(text: str) -> str:
+    # `markdown._unindent` strips every line; Python-Markdown keeps the breaks in a paragraph.
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def text(value: object) -> Markup:
+    """Plain text, as `markdown.escape` shows it once rendered."""
+    return Markup(_strip(_html(_lines(value), quote=True)))
+
+
+def inline(value: object) -> Markup:
+    """Like `text`, but `backtick spans` become code, as `markdown.inline` makes them."""
+    source = _lines(value)
+    parts: list[str] = []
+    pos = 0
+    for match in _CODE_SPAN.finditer(source):
+        parts.append(_html(source[pos : match.start()], quote=True))
+        code = match.group(2).strip().replace("\n", " ")
+        parts.append("<code>" + _html(code, quote=True) + "</code>")
+        pos = match.end()
+    parts.append(_html(source[pos:], quote=True))
+    return Markup(_strip("".join(parts)))
+
+
+def one(value: object) -> Markup:
+    """Inline text on a single line, for headings and list items."""
+    return Markup(" ".join(inline(value).split("\n")))
+
+
+def cell(value: object) -> Markup:
+    """Text for one table cell: its line breaks as <br>."""
+    return Markup(str(inline(value)).replace("\n", "<br>"))
+
+
+def prose_blocks(value: object, repo: str | None = None) -> list[Markup]:
+    """Each paragraph of a prose field, as `markdown.prose` writes it once rendered."""
+    blocks = []
+    for filled, run in groupby(_lines(value).split("\n"), key=lambda line: bool(line.strip())):
+        if filled:
+            blocks.append(Markup(_strip(_prose("\n".join(run), repo))))
+    return blocks
+
+
+def prose(value: object, repo: str | None = None) -> Markup:
+    """A prose field as paragraphs: `<p>` around each."""
+    return Markup("\n".join(f"<p>{b}</p>" for b in prose_blocks(value, repo)))
+
+
+def _prose(source: str, repo: str | None) -> str:
+    parts: list[str] = []
+    targets: list[str | None] = []
+    hrefs: list[str] = []
+    for token in prose_tokens(source):
+        kind = token.type
+        if kind in _TAGS:
+            parts.append(_TAGS[kind])
+        elif kind == "code_inline":
+            parts.append("<code>" + _html(token.content.strip(), quote=True) + "</code>")
+        elif kind == "link_open":
+            href = str(token.attrs.get("href", ""))
+            targets.append(md._in_repo(prose_target(href), repo))
+            hrefs.append(href)
+            parts.append("[" if targets[-1] is None else "\0")
+        elif kind == "link_close":
+            target = targets.pop() if targets else None
+            href = hrefs.pop() if hrefs else ""
+            if target is None:
+                parts.append(f"]({_html(href, quote=True)})" if href else "]")
+            else:
+                # The link's text so far is everything since its opening marker.
+                start = len(parts) - 1 - parts[::-1].index("\0")
+                inner = "".join(parts[start + 1 :])
+                del parts[start:]
+                parts.append(f'<a href="{_html(target, quote=True)}">{inner}</a>')
+        else:
+            parts.append(_html(token.content, quote=True))
+    return "".join(parts)
+
+
+def url(value: str) -> Markup:
+    """An http(s) or mailto URL, checked as `markdown.url` checks it, for an href."""
+    # The URL holds no quote, angle bracket or space (`markdown.url` refuses them), and its
+    # `&` is written as `&amp;` already: as it is, it is a safe attribute value.
+    return Markup(md.url(value))
+
+
+#: The filters the HTML templates use, by name.
+FILTERS = {"t": inline, "one": one, "text": text, "cell": cell, "prose": prose, "url": url}

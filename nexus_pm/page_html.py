@@ -1,0 +1,214 @@
+"""Incident pages as finished HTML, with their table of contents, anchors and links.
+
+What `incident.md.j2` would become through Python-Markdown and the site's extensions, made
+directly from the page's view: MkDocs then has nothing left to convert on these pages.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import functools
+
+import jinja2
+from markdown.extensions.toc import slugify as default_slugify
+from markdown.extensions.toc import strip_tags, unique
+from markupsafe import Markup, escape
+
+from . import html_text as ht
+from . import layout
+from .connections import Connections
+from .incident_view import Action, Event, IncidentView
+from .layout import image_uri
+from .record_parts import Fact
+from .render import template_loader
+
+#: Turns a docs path and an anchor ("" for none) into the URL the page links to.
+Linker = Callable[[str, str], str]
+#: Turns code, its language and title into a highlighted block, as the site's fences do.
+Coder = Callable[[str, str, str | None], str]
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """How headings get their ids and permalinks: the site's `toc` extension settings."""
+
+    permalink: str | None = "&para;"
+    permalink_class: str = "headerlink"
+    permalink_title: str = "Permanent link"
+    slugify: Callable[[str, str], str] = default_slugify
+    separator: str = "-"
+
+
+@dataclass
+class Rendered:
+    """One page's HTML, its headings as `toc` tokens, the ids it holds and the links it makes."""
+
+    html: str
+    toc: list[dict[str, Any]]
+    ids: set[str]
+
+
+class _Page:
+    """The state of one page while it renders: heading ids, the tab sets, the links."""
+
+    def __init__(self, anchors: Anchors, link: Linker, coder: Coder) -> None:
+        self.anchors = anchors
+        self.link_to = link
+        self.coder = coder
+        self.ids: set[str] = set()
+        self.toc: list[dict[str, Any]] = []
+        self.tab_sets = 0
+
+    def heading(self, level: int, inner: Markup | str) -> Markup:
+        inner = Markup(inner) if isinstance(inner, Markup) else Markup(html.escape(inner))
+        name = strip_tags(str(inner))
+        a = self.anchors
+        anchor = unique(a.slugify(html.unescape(name), a.separator), self.ids)
+        token = {"level": level, "id": anchor, "name": name, "children": []}
+        # As the toc extension nests them: under the nearest heading of a higher level.
+        siblings = self.toc
+        while siblings and siblings[-1]["level"] < level:
+            siblings = siblings[-1]["children"]
+        siblings.append(token)
+        link = ""
+        if a.permalink is not None:
+            link = f'<a class="{a.permalink_class}" href="#{anchor}" title="{a.permalink_title}">{a.permalink}</a>'
+        return Markup(f'<h{level} id="{anchor}">{inner}{link}</h{level}>')
+
+    def link(self, target: str, anchor: str = "") -> str:
+        return self.link_to(target, anchor)
+
+    def code(self, source: str, language: str = "text", title: str | None = None) -> Markup:
+        return Markup(self.coder(source, language, title))
+
+    def tabs(self, *tabs: tuple[str, Markup]) -> Markup:
+        # pymdownx.tabbed's alternate style, numbered per page as it numbers them.
+        self.tab_sets += 1
+        n, count = self.tab_sets, len(tabs)
+        inputs = "".join(
+            f'<input {"checked=" + chr(34) + "checked" + chr(34) + " " if i == 1 else ""}'
+            f'id="__tabbed_{n}_{i}" name="__tabbed_{n}" type="radio" />'
+            for i in range(1, count + 1)
+        )
+        self.ids.update(f"__tabbed_{n}_{i}" for i in range(1, count + 1))
+        labels = "".join(
+            f'<label for="__tabbed_{n}_{i}">{html.escape(label)}</label>'
+            for i, (label, _) in enumerate(tabs, 1)
+        )
+        blocks = "".join(f'<div class="tabbed-block">\n{body}\n</div>\n' for _, body in tabs)
+        return Markup(
+            f'<div class="tabbed-set tabbed-alternate" data-tabs="{n}:{count}">{inputs}'
+            f'<div class="tabbed-labels">{labels}</div>\n'
+            f'<div class="tabbed-content">\n{blocks}</div>\n</div>'
+        )
+
+
+def _table(head: Sequence[object], rows: Iterable[Sequence[object]]) -> Markup:
+    cells = "".join(f"<th>{escape(c)}</th>\n" for c in head)
+    body = "".join(
+        "<tr>\n" + "".join(f"<td>{escape(c)}</td>\n" for c in row) + "</tr>\n"
+        for row in rows
+    )
+    return Markup(f"<table>\n<thead>\n<tr>\n{cells}</tr>\n</thead>\n<tbody>\n{body}</tbody>\n</table>")
+
+
+def _items(values: Iterable[object], tag: str = "ul") -> Markup:
+    lis = [f"<li>{ht.one(v)}</li>\n" for v in values]
+    return Markup(f"<{tag}>\n{''.join(lis)}</{tag}>") if lis else Markup("")
+
+
+def _lead(label: str, value: object, repo: str | None = None) -> Markup:
+    """`**Asked:** prose`: the label opens the prose's first paragraph."""
+    blocks = ht.prose_blocks(value, repo)
+    first = f"<p><strong>{html.escape(label)}</strong> {blocks[0] if blocks else ''}</p>"
+    return Markup("\n".join([first, *(f"<p>{b}</p>" for b in blocks[1:])]))
+
+
+def _prose_list(values: Iterable[object], tag: str, repo: str | None = None) -> Markup:
+    """A list of prose items; one of several paragraphs holds them as `<p>`s."""
+    lis = []
+    for value in values:
+        blocks = ht.prose_blocks(value, repo)
+        inner = blocks[0] if len(blocks) == 1 else "\n".join(f"<p>{b}</p>" for b in blocks)
+        lis.append(f"<li>{inner}</li>\n")
+    return Markup(f"<{tag}>\n{''.join(lis)}</{tag}>")
+
+
+def _timeline(events: Iterable[Event]) -> list[list[Markup]]:
+    rows = []
+    for e in events:
+        when = ("~ " if e.approximate else "") + html.escape(e.when)
+        if e.as_written:
+            when += f"<br>(written {ht.cell(e.as_written)})"
+        kind = f"<strong>{html.escape(e.kind.capitalize())}:</strong> " if e.kind else ""
+        rows.append([Markup(when), Markup(kind) + ht.cell(e.text), ht.cell(e.who or "")])
+    return rows
+
+
+def _effort(v: IncidentView) -> list[list[Markup]]:
+    rows = [[ht.cell(phase), ht.text(mins)] for phase, mins in v.effort]
+    total = ht.text(v.effort_total or "")
+    return [*rows, [Markup("<strong>Total</strong>"), Markup(f"<strong>{total}</strong>")]]
+
+
+def _facts(facts: Iterable[Fact]) -> list[list[Markup]]:
+    return [[ht.cell(f.label), ht.cell(f.value)] for f in facts]
+
+
+def _actions(actions: Iterable[Action]) -> list[list[Markup]]:
+    dash = Markup("—")
+    rows = []
+    for a in actions:
+        text = ht.cell(a.text) + (Markup(f"<br><em>{ht.cell(a.when)}</em>") if a.when else "")
+        owner = ht.cell(a.owner) if a.owner else Markup("<em>unowned</em>") if a.unowned else dash
+        due = ht.text(a.due.isoformat()) if a.due else dash
+        ticket = Markup(f'<a href="{ht.url(a.ticket)}">ticket</a>') if a.ticket else dash
+        rows.append([text, ht.text(a.kind or "—"), owner, due, ht.text(a.status or "—"), ticket])
+    return rows
+
+
+def environment(repo: str | None = None) -> jinja2.Environment:
+    """Autoescaping Jinja over the packaged HTML templates; `repo` as for `Renderer`."""
+    env = jinja2.Environment(
+        loader=template_loader(None),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(ht.FILTERS)
+    env.filters["slug"] = layout.slug
+    env.filters["prose"] = functools.partial(ht.prose, repo=repo)
+    env.globals.update(
+        table=_table,
+        items=_items,
+        lead=functools.partial(_lead, repo=repo),
+        prose_list=functools.partial(_prose_list, repo=repo),
+        rows_timeline=_timeline,
+        rows_effort=_effort,
+        rows_facts=_facts,
+        rows_actions=_actions,
+        image=image_uri,
+    )
+    return env
+
+
+def render(
+    env: jinja2.Environment,
+    view: IncidentView,
+    kb: Connections,
+    *,
+    link: Linker,
+    code: Coder,
+    anchors: Anchors,
+) -> Rendered:
+    """The incident page of `view`; `link` turns a docs path into a URL from this page."""
+    page = _Page(anchors, link, code)
+    out = env.get_template("incident.html.j2").render(
+        v=view, kb=kb, h=page.heading, link=page.link, code=page.code, tabs=page.tabs
+    )
+    return Rendered(out, page.toc, page.ids)
