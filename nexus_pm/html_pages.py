@@ -29,8 +29,8 @@ _OPTIONS = {
     "pymdownx.tabbed": {"alternate_style"},
     "pymdownx.tasklist": {"custom_checkbox"},
 }
-#: Templates that, overridden, change an incident page: the HTML would then not match it.
-TEMPLATES = ("incident.md.j2", "_section.md.j2", "_front.md.j2")
+#: Templates that, overridden, change an incident page's body: the HTML would not follow.
+TEMPLATES = ("incident.md.j2", "_section.md.j2")
 
 
 def anchors(config: MkDocsConfig, templates: Path) -> Anchors | None:
@@ -57,7 +57,11 @@ def anchors(config: MkDocsConfig, templates: Path) -> Anchors | None:
     )
     if "slugify" in toc:
         made = Anchors(
-            made.permalink, made.permalink_class, made.permalink_title, toc["slugify"], made.separator
+            made.permalink,
+            made.permalink_class,
+            made.permalink_title,
+            toc["slugify"],
+            made.separator,
         )
     return made
 
@@ -72,7 +76,7 @@ class Fences:
 
     def __call__(self, code: str, language: str = "text", title: str | None = None) -> str:
         self._md.reset()
-        return self._md.convert(md.fence(code, language, title))
+        return str(self._md.convert(md.fence(code, language, title)))
 
 
 class HtmlPages:
@@ -111,9 +115,7 @@ class HtmlPages:
             return f"{url}#{anchor}" if anchor else url
 
         view, kb = made
-        rendered = render(
-            self.env, view, kb, link=link, code=self.fences, anchors=self.anchors
-        )
+        rendered = render(self.env, view, kb, link=link, code=self.fences, anchors=self.anchors)
         page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]
         page.present_anchor_ids = rendered.ids
         # MkDocs checks these anchors itself once every page is rendered.

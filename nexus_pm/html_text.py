@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html import escape as _html
+from html import unescape
 from itertools import groupby
 
 from markupsafe import Markup
@@ -110,9 +111,9 @@ def _prose(source: str, repo: str | None) -> str:
 
 def url(value: str) -> Markup:
     """An http(s) or mailto URL, checked as `markdown.url` checks it, for an href."""
-    # The URL holds no quote, angle bracket or space (`markdown.url` refuses them), and its
-    # `&` is written as `&amp;` already: as it is, it is a safe attribute value.
-    return Markup(md.url(value))
+    # The link the browser follows on the Markdown page: there `&#106;` in the destination is
+    # a character reference, read as `j` (the scheme stays the one `markdown.url` checked).
+    return Markup(_html(unescape(md.url(value)), quote=True))
 
 
 #: The filters the HTML templates use, by name.

@@ -202,9 +202,8 @@ def url(value: str) -> Safe:
     if not _URL.fullmatch(value):
         raise ValueError(f"not a URL a page may link to: {value!r}")
     # A `|` would end the table cell the link sits in (an action item's ticket); browsers
-    # send it percent-encoded anyway. `&` is written as `&amp;`, as in `prose`, so that the
-    # link keeps the `&` it has even where `&#...;` follows, rather than that character.
-    return Safe(value.replace("|", "%7C").replace("&", "&amp;"))
+    # send it percent-encoded anyway.
+    return Safe(value.replace("|", "%7C"))
 
 
 def path(target: str) -> Safe:

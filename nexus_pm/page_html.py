@@ -6,12 +6,11 @@ directly from the page's view: MkDocs then has nothing left to convert on these 
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import functools
 
 import jinja2
 from markdown.extensions.toc import slugify as default_slugify
@@ -90,7 +89,7 @@ class _Page:
         self.tab_sets += 1
         n, count = self.tab_sets, len(tabs)
         inputs = "".join(
-            f'<input {"checked=" + chr(34) + "checked" + chr(34) + " " if i == 1 else ""}'
+            f"<input {'checked=' + chr(34) + 'checked' + chr(34) + ' ' if i == 1 else ''}"
             f'id="__tabbed_{n}_{i}" name="__tabbed_{n}" type="radio" />'
             for i in range(1, count + 1)
         )
@@ -110,10 +109,11 @@ class _Page:
 def _table(head: Sequence[object], rows: Iterable[Sequence[object]]) -> Markup:
     cells = "".join(f"<th>{escape(c)}</th>\n" for c in head)
     body = "".join(
-        "<tr>\n" + "".join(f"<td>{escape(c)}</td>\n" for c in row) + "</tr>\n"
-        for row in rows
+        "<tr>\n" + "".join(f"<td>{escape(c)}</td>\n" for c in row) + "</tr>\n" for row in rows
     )
-    return Markup(f"<table>\n<thead>\n<tr>\n{cells}</tr>\n</thead>\n<tbody>\n{body}</tbody>\n</table>")
+    return Markup(
+        f"<table>\n<thead>\n<tr>\n{cells}</tr>\n</thead>\n<tbody>\n{body}</tbody>\n</table>"
+    )
 
 
 def _items(values: Iterable[object], tag: str = "ul") -> Markup:

@@ -68,7 +68,10 @@ def _seen(path: Path) -> tuple[list[str], list[str], list[str]]:
 def _set_html(project: Path, on: bool) -> None:
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    text = text.replace("      templates_dir: templates\n", f"      templates_dir: templates\n      html: {str(on).lower()}\n")
+    text = text.replace(
+        "      templates_dir: templates\n",
+        f"      templates_dir: templates\n      html: {str(on).lower()}\n",
+    )
     config.write_text(text, encoding="utf-8")
 
 
@@ -165,7 +168,9 @@ def test_a_strict_build_still_fails_on_a_broken_link(tmp_path: Path, html: bool)
     (project / "hook.py").write_text(_HOOK, encoding="utf-8")
     _set_html(project, html)
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n", encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n", encoding="utf-8"
+    )
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "out"],
         cwd=project,
