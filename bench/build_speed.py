@@ -105,7 +105,7 @@ def report(results: list[dict[str, Any]]) -> str:
         ok = "met" if r["ratio"] <= TARGET_RATIO else "**missed**"
         lines.append(
             f"| {r['n']:,} | {r['plain']} | {r['plugin']} "
-            f"| {r['ratio']:.2f}× ({r['low']:.2f}–{r['high']:.2f}) "
+            f"| {r['ratio']:.2f} ({r['low']:.2f} to {r['high']:.2f}) "
             f"| {r['hooks']:.2f} s | {r['hooks'] / r['plain'].cpu:.1%} | {ok} |"
         )
     lines.append("")

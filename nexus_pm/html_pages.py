@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import posixpath
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import markdown
@@ -15,8 +16,6 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from . import markdown as md
-from .connections import Connections
-from .incident_view import IncidentView
 from .page_html import Anchors, environment, render
 
 log = logging.getLogger("mkdocs.plugins.nexus-pm")
@@ -29,8 +28,8 @@ _OPTIONS = {
     "pymdownx.tabbed": {"alternate_style"},
     "pymdownx.tasklist": {"custom_checkbox"},
 }
-#: Templates that, overridden, change an incident page's body: the HTML would not follow.
-TEMPLATES = ("incident.md.j2", "_section.md.j2")
+#: Templates that, overridden, change the body of a page made as HTML, which would not follow.
+TEMPLATES = ("incident.md.j2", "_section.md.j2", "follow-ups.md.j2", "_followups.md.j2")
 
 
 def anchors(config: MkDocsConfig, templates: Path) -> Anchors | None:
@@ -86,7 +85,7 @@ class HtmlPages:
         self.anchors = anchors
         self.fences = Fences(config)
         self.env = environment(repo_files)
-        self.views: dict[str, tuple[IncidentView, Connections]] = {}
+        self.views: dict[str, tuple[str, dict[str, Any]]] = {}
 
     def content(self, page: Page, files: Files, config: MkDocsConfig) -> str | None:
         """The page's HTML, its toc and anchors set; None for a page not made here."""

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from . import html_text as ht
 from . import layout
-from .connections import Connections
+from .followups import FollowUp
 from .incident_view import Action, Event, IncidentView
 from .layout import image_uri
 from .record_parts import Fact
@@ -171,6 +171,27 @@ def _actions(actions: Iterable[Action]) -> list[list[Markup]]:
     return rows
 
 
+def _follow_ups(items: Iterable[FollowUp], show_owner: bool, link: Linker) -> Markup:
+    """A table of follow-ups, as `_followups.md.j2` makes it."""
+    dash = Markup("—")
+    head = ["Action", "Incident", *(["Owner"] if show_owner else []), "Kind", "Priority"]
+    rows = []
+    for a in items:
+        incident = f'<a href="{escape(link(a.target, ""))}">{escape(a.incident)}: {ht.cell(a.incident_title)}</a>'
+        row = [ht.cell(a.text), Markup(incident)]
+        if show_owner:
+            row.append(ht.cell(a.owner) if a.owner else Markup("<em>unowned</em>"))
+        due = dash
+        if a.due:
+            late = f" <strong>overdue</strong> {a.days_overdue} d" if a.overdue else ""
+            due = Markup(a.due.isoformat() + late)
+        ticket = Markup(f'<a href="{ht.url(a.ticket)}">ticket</a>') if a.ticket else dash
+        when = ht.cell(a.when) if a.when else dash
+        row += [ht.text(a.kind or "—"), when, due, ht.text(a.status), ticket]
+        rows.append(row)
+    return _table([*head, "Due", "Status", "Ticket"], rows)
+
+
 def environment(repo: str | None = None) -> jinja2.Environment:
     """Autoescaping Jinja over the packaged HTML templates; `repo` as for `Renderer`."""
     env = jinja2.Environment(
@@ -192,6 +213,7 @@ def environment(repo: str | None = None) -> jinja2.Environment:
         rows_effort=_effort,
         rows_facts=_facts,
         rows_actions=_actions,
+        follow_ups=_follow_ups,
         image=image_uri,
     )
     return env
@@ -199,16 +221,16 @@ def environment(repo: str | None = None) -> jinja2.Environment:
 
 def render(
     env: jinja2.Environment,
-    view: IncidentView,
-    kb: Connections,
+    template: str,
+    context: dict[str, Any],
     *,
     link: Linker,
     code: Coder,
     anchors: Anchors,
 ) -> Rendered:
-    """The incident page of `view`; `link` turns a docs path into a URL from this page."""
+    """A page from `template` and what it shows; `link` turns a docs path into a URL from it."""
     page = _Page(anchors, link, code)
-    out = env.get_template("incident.html.j2").render(
-        v=view, kb=kb, h=page.heading, link=page.link, code=page.code, tabs=page.tabs
+    out = env.get_template(template).render(
+        **context, h=page.heading, link=page.link, code=page.code, tabs=page.tabs
     )
     return Rendered(out, page.toc, page.ids)

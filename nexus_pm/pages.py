@@ -6,11 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import feeds
-from .connections import Connections
 from .images import repo_images
-from .incident_view import IncidentView
 from .layout import page_uri
 from .loader import Record
 from .models import Status
@@ -30,8 +29,8 @@ class Generated:
     images: dict[str, bytes] = field(default_factory=dict)
     #: The record behind each incident page, for its "edit this page" link.
     sources: dict[str, Path] = field(default_factory=dict)
-    #: With `generate(html=True)`: what each incident page shows, for `page_html`.
-    views: dict[str, tuple[IncidentView, Connections]] = field(default_factory=dict)
+    #: With `generate(html=True)`: the pages `page_html` makes, their templates and views.
+    views: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
 
 def shown(records: Sequence[Record], *, drafts: bool) -> list[Record]:

@@ -20,7 +20,7 @@ from .clock import today as default_today
 from .connections import Connections, connections
 from .errors import display_path
 from .followups import followups_view
-from .incident_view import IncidentView, incident_view
+from .incident_view import incident_view
 from .layout import image_uri, page_uri, relative
 from .loader import Record
 from .overview import overview_view, service_stats
@@ -86,8 +86,8 @@ class Renderer:
         # Repo paths in prose link to the file in the repo's web view, when it has one.
         self.env.filters["prose"] = lambda value: md.prose(value, repo=repo_files)
         self.repo_files = repo_files
-        #: With `site(html=True)`: each incident page's view, for `page_html` to render.
-        self.views: dict[str, tuple[IncidentView, Connections]] = {}
+        #: With `site(html=True)`: each page made as HTML, its template and what it shows.
+        self.views: dict[str, tuple[str, dict[str, Any]]] = {}
 
     def _render(self, template: str, uri: str, **context: Any) -> str:
         start = posixpath.dirname(uri)
@@ -111,7 +111,7 @@ class Renderer:
 
     def site(self, records: Sequence[Record], *, html: bool = False) -> dict[str, str]:
         """Every generated page, keyed by its path in the docs tree; with `html`, an incident
-        page is only its front matter, and its view is kept in `views` instead."""
+        page and the follow-ups are only their front matter, and their views go in `views`."""
         by_id = {r.incident.id: r for r in records}
         kb = connections(records)
         if html:
@@ -119,7 +119,7 @@ class Renderer:
             for r in records:
                 uri = page_uri(r.incident)
                 view = incident_view(r, by_id, display_path(r.path))
-                self.views[uri] = (view, kb[r.incident.id])
+                self.views[uri] = ("incident.html.j2", {"v": view, "kb": kb[r.incident.id]})
                 pages[uri] = self._render("_front.md.j2", uri, v=view)
         else:
             pages = {
@@ -142,9 +142,12 @@ class Renderer:
         pages["overview.md"] = self._render(
             "overview.md.j2", "overview.md", v=overview_view(records, self.severities, self.today)
         )
-        pages["follow-ups.md"] = self._render(
-            "follow-ups.md.j2", "follow-ups.md", v=followups_view(records, self.today)
-        )
+        follow_ups = followups_view(records, self.today)
+        if html:
+            self.views["follow-ups.md"] = ("follow-ups.html.j2", {"v": follow_ups})
+            pages["follow-ups.md"] = self._render("_unsearched.md.j2", "follow-ups.md")
+        else:
+            pages["follow-ups.md"] = self._render("follow-ups.md.j2", "follow-ups.md", v=follow_ups)
         rules = [rule_view(e) for e in rule_entries(records)]
         meta = [(rule_id, title, why) for rule_id, (title, why) in META_RULES.items()]
         pages["rules.md"] = self._render("rules.md.j2", "rules.md", rules=rules, meta=meta)

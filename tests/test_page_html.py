@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -30,10 +31,13 @@ class _Page(HTMLParser):
         self.chunks: list[str] = []
         self.ids: list[str] = []
         self.targets: list[str] = []
+        #: Every element and its classes, in order: the look Material gives the page.
+        self.outline: list[tuple[str, str]] = []
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
+        self.outline.append((tag, found.get("class") or ""))
         if tag in ("script", "style"):
             self._skip += 1
         if found.get("id"):
@@ -59,10 +63,14 @@ class _Page(HTMLParser):
         return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
 
 
-def _seen(path: Path) -> tuple[list[str], list[str], list[str]]:
+def _seen(path: Path) -> tuple[list[str], list[str], list[str], list[tuple[str, str]]]:
     page = _Page()
     page.feed(path.read_text(encoding="utf-8"))
-    return page.lines(), page.ids, page.targets
+    return page.lines(), page.ids, page.targets, page.outline
+
+
+def _code(path: Path) -> list[str]:
+    return re.findall(r'<div class="highlight">.*?</pre></div>', path.read_text("utf-8"), re.DOTALL)
 
 
 def _set_html(project: Path, on: bool) -> None:
@@ -126,6 +134,7 @@ def test_html_pages_show_what_markdown_shows(which: str, request: pytest.Fixture
     markdown_site, html_site = request.getfixturevalue(which)
     pages = sorted(markdown_site.glob("incidents/inc-*/index.html"))
     assert len(pages) >= 4
+    pages.append(markdown_site / "follow-ups" / "index.html")
     for path in pages:
         other = html_site / path.relative_to(markdown_site)
         # The whole page: the table of contents, the nav and the article with its anchors.
@@ -133,6 +142,9 @@ def test_html_pages_show_what_markdown_shows(which: str, request: pytest.Fixture
         assert got[0] == want[0], path
         assert got[1] == want[1], f"{path}: ids"
         assert got[2] == want[2], f"{path}: links"
+        assert got[3] == want[3], f"{path}: elements"
+        # Code blocks, highlighted by the same extension: byte for byte the same.
+        assert _code(other) == _code(path), f"{path}: code"
     # The search index holds the same sections with the same text.
     assert _search(html_site) == _search(markdown_site)
 
