@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from html import escape as _html
 from html import unescape
 from itertools import groupby
@@ -10,20 +9,6 @@ from itertools import groupby
 from markupsafe import Markup
 
 from . import markdown as md
-from .prose import target as prose_target
-from .prose import tokens as prose_tokens
-
-# The same spans `markdown.inline` makes code of.
-_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-# What `markdown.prose` writes for the markup it keeps, as Python-Markdown then renders it.
-_TAGS = {
-    "em_open": "<em>",
-    "em_close": "</em>",
-    "strong_open": "<strong>",
-    "strong_close": "</strong>",
-    "softbreak": "\n",
-    "hardbreak": "\n",
-}
 
 
 def _lines(value: object) -> str:
@@ -45,7 +30,8 @@ def inline(value: object) -> Markup:
     source = _lines(value)
     parts: list[str] = []
     pos = 0
-    for match in _CODE_SPAN.finditer(source):
+    # The spans `markdown.inline` makes code of.
+    for match in md._CODE_SPAN.finditer(source):
         parts.append(_html(source[pos : match.start()], quote=True))
         code = match.group(2).strip().replace("\n", " ")
         parts.append("<code>" + _html(code, quote=True) + "</code>")
@@ -79,34 +65,22 @@ def prose(value: object, repo: str | None = None) -> Markup:
 
 
 def _prose(source: str, repo: str | None) -> str:
-    parts: list[str] = []
-    targets: list[str | None] = []
-    hrefs: list[str] = []
-    for token in prose_tokens(source):
-        kind = token.type
-        if kind in _TAGS:
-            parts.append(_TAGS[kind])
-        elif kind == "code_inline":
-            parts.append("<code>" + _html(token.content.strip(), quote=True) + "</code>")
-        elif kind == "link_open":
-            href = str(token.attrs.get("href", ""))
-            targets.append(md._in_repo(prose_target(href), repo))
-            hrefs.append(href)
-            parts.append("[" if targets[-1] is None else "\0")
-        elif kind == "link_close":
-            target = targets.pop() if targets else None
-            href = hrefs.pop() if hrefs else ""
-            if target is None:
-                parts.append(f"]({_html(href, quote=True)})" if href else "]")
-            else:
-                # The link's text so far is everything since its opening marker.
-                start = len(parts) - 1 - parts[::-1].index("\0")
-                inner = "".join(parts[start + 1 :])
-                del parts[start:]
-                parts.append(f'<a href="{_html(target, quote=True)}">{inner}</a>')
-        else:
-            parts.append(_html(token.content, quote=True))
-    return "".join(parts)
+    return md.walk_prose(source, repo, _escape, _link_open, _link_close)
+
+
+def _escape(value: str) -> str:
+    return _html(value, quote=True)
+
+
+def _link_open(target: str | None) -> str:
+    return "[" if target is None else f'<a href="{_escape(target)}">'
+
+
+def _link_close(target: str | None, href: str) -> str:
+    # Not a link: its source shows as text, as on the Markdown page.
+    if target is None:
+        return f"]({_escape(href)})" if href else "]"
+    return "</a>"
 
 
 def url(value: str) -> Markup:

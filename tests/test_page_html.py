@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -18,22 +17,21 @@ from nexus_pm.site import build_site
 from .conftest import ROOT
 from .test_bench import _synth
 from .test_injection import make_project, png, write_hostile_records
+from .test_site import _Text
 
 FULL = ROOT / "tests" / "golden" / "full"
 KB = ROOT / "tests" / "fixtures" / "kb"
 
 
-class _Page(HTMLParser):
+class _Page(_Text):
     """A page's visible text, block by block, every id, and every link and image target."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.chunks: list[str] = []
+        super().__init__()
         self.ids: list[str] = []
         self.targets: list[str] = []
         #: Every element and its classes, in order: the look Material gives the page.
         self.outline: list[tuple[str, str]] = []
-        self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
@@ -49,14 +47,6 @@ class _Page(HTMLParser):
             self.chunks.append("\n")
         if tag in ("input", "code", "strong", "em", "img"):
             self.chunks.append(f"<{tag}>")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.chunks.append(data)
 
     def lines(self) -> list[str]:
         text = "".join(self.chunks)
