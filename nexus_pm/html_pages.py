@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import markdown
+from markdown.util import ETX, STX
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -19,6 +21,8 @@ from . import markdown as md
 from .page_html import Anchors, environment, render
 
 log = logging.getLogger("mkdocs.plugins.nexus-pm")
+# Python-Markdown empties a line of only spaces before any extension reads it.
+_BLANK = re.compile(r"(?<=\n) +\n")
 
 # What the HTML is written for: the extensions of the site `init` writes. Without any of them,
 # or with options that change what they make, incident pages go through Python-Markdown.
@@ -29,7 +33,10 @@ _OPTIONS = {
     "pymdownx.tasklist": {"custom_checkbox"},
 }
 #: Templates that, overridden, change the body of a page made as HTML, which would not follow.
-TEMPLATES = ("incident.md.j2", "_section.md.j2", "follow-ups.md.j2", "_followups.md.j2")
+TEMPLATES = (
+    *("incident.md.j2", "_section.md.j2", "follow-ups.md.j2", "_followups.md.j2"),
+    *("group.md.j2", "index.md.j2", "_table.md.j2"),
+)
 
 
 def anchors(config: MkDocsConfig, templates: Path) -> Anchors | None:
@@ -66,16 +73,30 @@ def anchors(config: MkDocsConfig, templates: Path) -> Anchors | None:
 
 
 class Fences:
-    """Code blocks highlighted by the site's own fence extension, one Markdown for all."""
+    """Code blocks highlighted by the site's own fence extension, as a page's fences are."""
 
     def __init__(self, config: MkDocsConfig) -> None:
         self._md = markdown.Markdown(
             extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {}
         )
+        self._fences = self._md.preprocessors["fenced_code_block"]
+        self._fences.get_hl_settings()
 
     def __call__(self, code: str, language: str = "text", title: str | None = None) -> str:
-        self._md.reset()
-        return str(self._md.convert(md.fence(code, language, title)))
+        # What the fence `markdown.fence` writes would reach the highlighter as: its language
+        # and title as written there, its code with Python-Markdown's whitespace rules applied.
+        fence = md.fence(code, language, title).split("\n")
+        head = fence[0].lstrip("`")
+        lang, _, rest = head.partition(" ")
+        options = {"title": rest[len('title="') : -1]} if rest else {}
+        source = "\n".join(fence[1:-1]).replace(STX, "").replace(ETX, "")
+        source = _BLANK.sub("\n", source.expandtabs(self._md.tab_length))
+        return str(
+            self._fences.highlight(
+                src=source, language=lang, options=options, md=self._md,
+                classes=[], id_value="", attrs={},
+            )
+        )  # fmt: skip
 
 
 class HtmlPages:

@@ -22,8 +22,10 @@ from . import layout
 from .followups import FollowUp
 from .incident_view import Action, Event, IncidentView
 from .layout import image_uri
+from .overview import ServiceStats
 from .record_parts import Fact
 from .render import template_loader
+from .views import IncidentRow
 
 #: Turns a docs path and an anchor ("" for none) into the URL the page links to.
 Linker = Callable[[str, str], str]
@@ -192,6 +194,50 @@ def _follow_ups(items: Iterable[FollowUp], show_owner: bool, link: Linker) -> Ma
     return _table([*head, "Due", "Status", "Ticket"], rows)
 
 
+def _incidents(rows: Iterable[IncidentRow], link: Linker) -> Markup:
+    """A table of incidents, as `_table.md.j2` makes it."""
+    dash = Markup("—")
+
+    def a(target: str, text: Markup | str) -> Markup:
+        return Markup(f'<a href="{escape(link(target, ""))}">{escape(text)}</a>')
+
+    cells = []
+    for r in rows:
+        title = Markup(f"{escape(r.id)}: {ht.cell(r.title)}")
+        severity = a(r.severity.target, ht.text(r.severity.text)) if r.severity else dash
+        services = Markup(", ").join(a(s.target, ht.cell(s.text)) for s in r.services)
+        cells.append(
+            [ht.text(r.date.isoformat()), a(r.target, title), severity, r.status, services]
+        )
+    return _table(("Date", "Incident", "Severity", "Status", "Services"), cells)
+
+
+def _glance(stats: ServiceStats, link: Linker) -> list[list[Markup]]:
+    """The rows of a service's "At a glance" table, as `group.md.j2` makes them."""
+
+    def a(target: str, text: Markup, anchor: str = "") -> str:
+        return f'<a href="{escape(link(target, anchor))}">{text}</a>'
+
+    rows: list[list[object]] = [["Incidents", stats.count]]
+    if stats.last:
+        shown = Markup(f"{escape(stats.last.id)}: {ht.cell(stats.last.title)}")
+        # The last incident is one of the group's own, so it has a page.
+        last = a(stats.last.target, shown) if stats.last.target else shown
+        rows.append(["Last incident", Markup(f"{last}, {stats.last_date}")])
+    rows.append(["Median time to detect", stats.median_detect or "—"])
+    rows.append(["Median time to resolve", stats.median_resolve or "—"])
+    if stats.tags:
+        tags = (f"{a(f'tags/{tag}.md', ht.cell(tag))} ({n})" for tag, n in stats.tags)
+        rows.append(["Recurring tags", Markup(", ".join(tags))])
+    if stats.rules:
+        rules = (
+            f"{a('rules.md', Markup(f'<code>{ht.text(rule)}</code>'), layout.slug(rule))} ({n})"
+            for rule, n in stats.rules
+        )
+        rows.append(["Recurring rules", Markup(", ".join(rules))])
+    return [[Markup(f"<strong>{escape(k)}</strong>"), escape(v)] for k, v in rows]
+
+
 def environment(repo: str | None = None) -> jinja2.Environment:
     """Autoescaping Jinja over the packaged HTML templates; `repo` as for `Renderer`."""
     env = jinja2.Environment(
@@ -214,6 +260,8 @@ def environment(repo: str | None = None) -> jinja2.Environment:
         rows_facts=_facts,
         rows_actions=_actions,
         follow_ups=_follow_ups,
+        incidents=_incidents,
+        glance=_glance,
         image=image_uri,
     )
     return env
