@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from itertools import groupby
 from urllib.parse import quote
@@ -106,6 +106,31 @@ def prose(value: object, repo: str | None = None) -> Safe:
 
 
 def _prose(text: str, repo: str | None) -> str:
+    return walk_prose(text, repo, lambda s: s.translate(_ESCAPES), _link_open, _link_close)
+
+
+def _link_open(target: str | None) -> str:
+    return "&#91;" if target is None else "["
+
+
+def _link_close(target: str | None, href: str) -> str:
+    # Quoted, a target holds no space, quote, bracket or pipe that could end it or the
+    # table cell it is in; `&` is written as `&amp;`, so that the browser reads the
+    # `&` the link was parsed with, even where `&#...;` follows.
+    # A repo path with no repo to link into still shows where it pointed, as text.
+    shown = f"&#93;&#40;{href.translate(_ESCAPES)}&#41;" if href else "&#93;"
+    return shown if target is None else f"](<{target.replace('&', '&amp;')}>)"
+
+
+def walk_prose(
+    text: str,
+    repo: str | None,
+    escape: Callable[[str], str],
+    link_open: Callable[[str | None], str],
+    link_close: Callable[[str | None, str], str],
+) -> str:
+    """Prose's tokens written out: text through `escape`, a link's ends by its target (None:
+    not a link, its source shown as text) and, at its close, the destination as written."""
     parts: list[str] = []
     targets: list[str | None] = []
     hrefs: list[str] = []
@@ -114,24 +139,19 @@ def _prose(text: str, repo: str | None) -> str:
         if kind in _TAGS:
             parts.append(_TAGS[kind])
         elif kind == "code_inline":
-            parts.append("<code>" + token.content.strip().translate(_ESCAPES) + "</code>")
+            parts.append("<code>" + escape(token.content.strip()) + "</code>")
         elif kind == "link_open":
             # The parser let only such targets through; checked again here, where it is written.
             href = str(token.attrs.get("href", ""))
             targets.append(_in_repo(prose_target(href), repo))
             hrefs.append(href)
-            parts.append("&#91;" if targets[-1] is None else "[")
+            parts.append(link_open(targets[-1]))
         elif kind == "link_close":
-            target = targets.pop() if targets else None
-            href = hrefs.pop() if hrefs else ""
-            # Quoted, a target holds no space, quote, bracket or pipe that could end it or the
-            # table cell it is in; `&` is written as `&amp;`, so that the browser reads the
-            # `&` the link was parsed with, even where `&#...;` follows.
-            # A repo path with no repo to link into still shows where it pointed, as text.
-            shown = f"&#93;&#40;{href.translate(_ESCAPES)}&#41;" if href else "&#93;"
-            parts.append(shown if target is None else f"](<{target.replace('&', '&amp;')}>)")
+            parts.append(
+                link_close(targets.pop() if targets else None, hrefs.pop() if hrefs else "")
+            )
         else:  # text, and anything a newer parser might add: escaped
-            parts.append(token.content.translate(_ESCAPES))
+            parts.append(escape(token.content))
     return "".join(parts)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import feeds
 from .images import repo_images
@@ -29,11 +30,19 @@ class Generated:
     images: dict[str, bytes] = field(default_factory=dict)
     #: The record behind each incident page, for its "edit this page" link.
     sources: dict[str, Path] = field(default_factory=dict)
+    #: With `generate(html=True)`: the pages `page_html` makes, their templates and views.
+    views: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
 
 def shown(records: Sequence[Record], *, drafts: bool) -> list[Record]:
     """The records a site publishes: drafts only when asked for."""
     return [r for r in records if drafts or r.incident.status is not Status.DRAFT]
+
+
+def repo_files(repo_url: str | None) -> str | None:
+    """The web address repo paths are appended to, for links from prose."""
+    # GitHub's and GitLab's web views both serve a file of the default branch under this.
+    return f"{repo_url.rstrip('/')}/blob/HEAD/" if repo_url else None
 
 
 def generate(
@@ -46,12 +55,12 @@ def generate(
     directory_urls: bool = True,
     today: dt.date | None = None,
     site: tuple[str, str | None] = ("", None),
+    html: bool = False,
 ) -> Generated:
     """The pages of `records` (already filtered by `shown`); raises NexusError for a bad image."""
     images = repo_images(records, root)
-    # GitHub's and GitLab's web views both serve a file of the default branch under this.
-    repo_files = f"{repo_url.rstrip('/')}/blob/HEAD/" if repo_url else None
-    pages = Renderer(templates, severities, repo_files, today).site(records)
+    renderer = Renderer(templates, severities, repo_files(repo_url), today)
+    pages = renderer.site(records, html=html)
     pages["reference/schema.md"] = reference_page()
     # "Seen this error?": the page, and the signature file its script matches against.
     pages[PAGE] = page(directory_urls=directory_urls)
@@ -66,4 +75,4 @@ def generate(
     files[feeds.FEED] = feeds.atom(records, name, url, directory_urls).encode()
     files[feeds.EXPORT] = feeds.export(records).encode()
     sources = {page_uri(r.incident): r.path for r in records}
-    return Generated(pages, files, images, sources)
+    return Generated(pages, files, images, sources, renderer.views)

@@ -23,9 +23,10 @@ from mkdocs.utils.templates import TemplateContext
 from .clock import today as default_today
 from .config import Settings, load_settings, settings_from_mapping
 from .errors import NexusError
+from .html_pages import HtmlPages, anchors
 from .index_script import INDEX_SCRIPT
 from .loader import MAX_BYTES, Record
-from .pages import generate, shown
+from .pages import generate, repo_files, shown
 from .signature_file import SCRIPT
 from .validate import load_records
 from .yamlsafe import FastSafeLoader
@@ -55,6 +56,8 @@ class PluginConfig(Config):  # type: ignore[no-untyped-call]
     """The tags records may use; default: `[tool.nexus-pm]`, or any."""
     today = opt.Optional(opt.Type(str))
     """The day the overview and follow-ups are dated, YYYY-MM-DD; default: SOURCE_DATE_EPOCH, or today."""
+    html = opt.Type(bool, default=True)
+    """Hand incident pages to MkDocs as finished HTML, which it need not convert; off, as Markdown."""
 
 
 class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
@@ -67,6 +70,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         self._lit: Section | None = None
         self._preloaded = False
         self._serving = False
+        self._html: HtmlPages | None = None
         self.settings = Settings()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -125,6 +129,8 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             today = default_today(self.config.today, param="plugins.nexus-pm.today")
         except NexusError as exc:
             raise PluginError(f"nexus-pm: {exc.message}") from None
+        fast = anchors(config, templates) if self.config.html else None
+        self._html = HtmlPages(config, fast, repo_files(config.repo_url)) if fast else None
         try:
             made = generate(
                 shown(self.records, drafts=drafts),
@@ -135,12 +141,15 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
                 directory_urls=config.use_directory_urls,
                 today=today,
                 site=(config.site_name, config.site_url),
+                html=self._html is not None,
             )
         except NexusError as exc:
             raise PluginError(f"nexus-pm: invalid incident records:\n{exc}") from None
         pages = made.pages
         self._incident_pages = set(made.sources)
         self._browsed = {uri for uri in pages if uri.split("/")[0] in BROWSED}
+        if self._html is not None:
+            self._html.views = made.views
         edit_uris = {uri: _edit_uri(path, config) for uri, path in made.sources.items()}
         for uri, data in made.images.items():
             if files.get_file_from_path(uri) is None:
@@ -163,6 +172,12 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         # the garbage collector their many small objects to rescan (about 1 s at N=1,000).
         self.records = []
         return files
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        made = self._html.content(page, files, config) if self._html else None
+        return html if made is None else made
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation

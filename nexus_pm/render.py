@@ -85,6 +85,9 @@ class Renderer:
         self.env.filters.update(md.FILTERS)
         # Repo paths in prose link to the file in the repo's web view, when it has one.
         self.env.filters["prose"] = lambda value: md.prose(value, repo=repo_files)
+        self.repo_files = repo_files
+        #: With `site(html=True)`: each page made as HTML, its template and what it shows.
+        self.views: dict[str, tuple[str, dict[str, Any]]] = {}
 
     def _render(self, template: str, uri: str, **context: Any) -> str:
         start = posixpath.dirname(uri)
@@ -106,35 +109,58 @@ class Renderer:
             kb=kb or Connections(),
         )
 
-    def site(self, records: Sequence[Record]) -> dict[str, str]:
-        """Every generated page, keyed by its path in the docs tree."""
+    def site(self, records: Sequence[Record], *, html: bool = False) -> dict[str, str]:
+        """Every generated page, keyed by its path in the docs tree; with `html`, an incident
+        page, the follow-ups, the incident index and the service and severity pages are only
+        their front matter and heading, and their views go in `views`."""
         by_id = {r.incident.id: r for r in records}
         kb = connections(records)
-        pages = {page_uri(r.incident): self.incident(r, by_id, kb[r.incident.id]) for r in records}
+        if html:
+            pages = {}
+            for r in records:
+                uri = page_uri(r.incident)
+                view = incident_view(r, by_id, display_path(r.path))
+                self.views[uri] = ("incident.html.j2", {"v": view, "kb": kb[r.incident.id]})
+                pages[uri] = self._render("_front.md.j2", uri, v=view)
+        else:
+            pages = {
+                page_uri(r.incident): self.incident(r, by_id, kb[r.incident.id]) for r in records
+            }
+        # Tag pages stay Markdown: Material's tags plugin fills in the listing they hold.
+        as_html = {"services", "severity"} if html else set()
         groups = self.groups(records)
         for kind, members in groups.items():
             for group in members:
                 stats = service_stats(group.records) if kind == "services" else None
-                pages[group.uri] = self._render(
-                    "group.md.j2", group.uri, v=group_view(group), stats=stats
-                )
+                context = {"v": group_view(group), "stats": stats}
+                pages[group.uri] = self._page("group", group.uri, context, kind in as_html)
             uri = f"{kind}/index.md"
             pages[uri] = self._render("groups.md.j2", uri, v=groups_view(kind, members))
-        rows = [incident_row(r) for r in records]
-        pages["incidents/index.md"] = self._render("index.md.j2", "incidents/index.md", rows=rows)
+        rows = {"rows": [incident_row(r) for r in records]}
+        pages["incidents/index.md"] = self._page("index", "incidents/index.md", rows, html)
         pages["checklist.md"] = self._render(
             "checklist.md.j2", "checklist.md", entries=checklist(records)
         )
         pages["overview.md"] = self._render(
             "overview.md.j2", "overview.md", v=overview_view(records, self.severities, self.today)
         )
-        pages["follow-ups.md"] = self._render(
-            "follow-ups.md.j2", "follow-ups.md", v=followups_view(records, self.today)
-        )
+        follow_ups = {"v": followups_view(records, self.today)}
+        pages["follow-ups.md"] = self._page("follow-ups", "follow-ups.md", follow_ups, html)
         rules = [rule_view(e) for e in rule_entries(records)]
         meta = [(rule_id, title, why) for rule_id, (title, why) in META_RULES.items()]
         pages["rules.md"] = self._render("rules.md.j2", "rules.md", rules=rules, meta=meta)
         return dict(sorted(pages.items()))
+
+    def _page(self, name: str, uri: str, context: dict[str, Any], html: bool) -> str:
+        """Page `name`.md.j2; with `html`, only its front matter and heading, which give MkDocs
+        its title, while its view waits in `views` for `name`.html.j2."""
+        page = self._render(f"{name}.md.j2", uri, **context)
+        if not html:
+            return page
+        self.views[uri] = (f"{name}.html.j2", context)
+        at = 0 if page.startswith("# ") else page.find("\n# ") + 1
+        end = page.find("\n", at) if at or page.startswith("# ") else -1
+        return page if end < 0 else page[: end + 1]
 
     def groups(self, records: Iterable[Record]) -> dict[str, list[Group]]:
         found: dict[str, dict[str, Group]] = defaultdict(dict)

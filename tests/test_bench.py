@@ -198,3 +198,18 @@ def test_script_runs_at_tiny_n_and_cleans_up(tmp_path: Path) -> None:
     assert row["n"] == 3
     assert row["page_kb_median"] > 0
     assert row["plain"]["cpu"] > 0 and row["plugin"]["cpu"] > 0 and row["cli"]["cpu"] > 0
+
+
+def test_build_speed_runs_at_tiny_n_and_cleans_up(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "build_speed.py"), "--sizes", "3", "--rounds", "1",
+         "--workdir", str(work)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "| 3 | " in done.stdout
+    # The hooks were timed inside the build: the pages are made in `on_files`.
+    assert "on_files" in done.stdout and "on_page_content" in done.stdout
+    assert list(work.iterdir()) == []

@@ -669,8 +669,9 @@ def test_front_matter_mkdocs_cannot_read_fails_the_build(
     # MkDocs would render such front matter as Markdown, silently: attribute lists
     # in it become live attributes. The plugin names the page and stops instead.
     project = make_project(tmp_path / "project")
-    template = project / "templates" / "incident.md.j2"
-    text = (ROOT / "nexus_pm" / "templates" / "incident.md.j2").read_text(encoding="utf-8")
+    # The front matter of an incident page comes from its own template.
+    template = project / "templates" / "_front.md.j2"
+    text = (ROOT / "nexus_pm" / "templates" / "_front.md.j2").read_text(encoding="utf-8")
     assert text.count(slip[0]) == 1
     template.write_text(text.replace(*slip), encoding="utf-8")
     result = build(project)
