@@ -25,6 +25,7 @@ from .config import Settings, load_settings, settings_from_mapping
 from .errors import NexusError
 from .loader import MAX_BYTES, Record
 from .pages import generate, shown
+from .search import SEARCH_SCRIPT, index_site, theme_dir
 from .signature_file import SCRIPT
 from .validate import load_records
 from .yamlsafe import FastSafeLoader
@@ -100,9 +101,22 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # The "Seen this error?" script, on every page: Material's instant navigation
         # may reach that page without loading it afresh.
-        if SCRIPT not in [str(item) for item in config.extra_javascript]:
-            config.extra_javascript.append(SCRIPT)
+        for script in (SCRIPT, SEARCH_SCRIPT):
+            if script not in [str(item) for item in config.extra_javascript]:
+                config.extra_javascript.append(script)
+        # The header's search box is nexus-pm's (search.py): it goes just before Material's
+        # own templates, so that a project's custom_dir still overrides it.
+        dirs = config.theme.dirs
+        material = [n for n, d in enumerate(dirs) if Path(d).parent.name == "material"]
+        if material and str(theme_dir()) not in dirs:
+            dirs.insert(material[0], str(theme_dir()))
         return config
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            index_site(Path(config.site_dir))
+        except NexusError as exc:
+            raise PluginError(exc.message) from None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         templates = self._dir(config, self.config.templates_dir)
