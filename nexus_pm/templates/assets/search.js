@@ -218,10 +218,17 @@
       pasted = { flat: input.value, text: before + text + after };
       input.dispatchEvent(new Event("input", { bubbles: true }));
     });
+    var last = 0;
     input.addEventListener("input", function () {
       box.dataset.state = "busy";
       if (timer !== null) win.clearTimeout(timer);
-      timer = win.setTimeout(run, DELAY_MS);
+      // The first change after a pause runs at once (a paste, the first key); changes
+      // in quick succession, as typing makes them, wait until it pauses.
+      var now = Date.now();
+      var quick = now - last < DELAY_MS;
+      last = now;
+      timer = quick ? win.setTimeout(run, DELAY_MS) : null;
+      if (!quick) run();
     });
     input.addEventListener("keydown", function (event) {
       if (event.key === "Escape") {
