@@ -83,20 +83,29 @@ def build(project: Path, n: int) -> tuple[float, float]:
 
 
 class Counter:
-    """Bytes of the responses a page receives, from when it is started."""
+    """Bytes of the responses a page receives once started, read after the page is done."""
 
     def __init__(self, page: Page) -> None:
         self.on = False
-        self.bytes = 0
-        self.requests = 0
+        self.responses: list[Response] = []
         page.on("response", self._response)
 
     def _response(self, response: Response) -> None:
-        if not self.on:
-            return
-        with contextlib.suppress(Exception):
-            self.bytes += len(response.body())
-            self.requests += 1
+        # No call back into the browser here: an event handler that waits on it may miss.
+        if self.on:
+            self.responses.append(response)
+
+    @property
+    def requests(self) -> int:
+        return len(self.responses)
+
+    @property
+    def bytes(self) -> int:
+        total = 0
+        for response in self.responses:
+            with contextlib.suppress(Exception):  # a redirect has no body
+                total += len(response.body())
+        return total
 
 
 def search_box(browser: Browser, url: str, query: str) -> tuple[float, int, int, str]:
@@ -116,7 +125,8 @@ def search_box(browser: Browser, url: str, query: str) -> tuple[float, int, int,
         first = page.locator(FIRST).first.locator("h1").inner_text()
         page.wait_for_selector("[data-nexus-search][data-state='done']", timeout=120_000)
         page.wait_for_load_state("networkidle")
-        return took, counter.bytes, counter.requests, first
+        fetched = counter.bytes
+        return took, fetched, counter.requests, first
     finally:
         context.close()
 
@@ -135,7 +145,8 @@ def paste_page(browser: Browser, url: str, text: str) -> tuple[float, int, int, 
         took = time.perf_counter() - start
         first = str(page.locator("#nexus-seen-results > li").first.get_attribute("data-incident"))
         page.wait_for_load_state("networkidle")
-        return took, counter.bytes, counter.requests, first
+        fetched = counter.bytes
+        return took, fetched, counter.requests, first
     finally:
         context.close()
 
@@ -150,7 +161,8 @@ def floor(browser: Browser, url: str) -> tuple[float, int]:
         page.goto(url, wait_until="load")
         took = time.perf_counter() - start
         page.wait_for_load_state("networkidle")
-        return took, counter.bytes
+        fetched = counter.bytes
+        return took, fetched
     finally:
         context.close()
 
