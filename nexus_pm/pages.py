@@ -16,6 +16,7 @@ from .loader import Record
 from .models import Status
 from .reference import reference_page
 from .render import Renderer
+from .search import SEARCH_SCRIPT, search_script
 from .signature_file import PAGE, SCRIPT, SIGNATURES, page, script, signature_file
 
 
@@ -68,6 +69,7 @@ def generate(
         SIGNATURES: signature_file(records, directory_urls=directory_urls).encode(),
         SCRIPT: script().encode(),
         INDEX_SCRIPT: index_script().encode(),
+        SEARCH_SCRIPT: search_script().encode(),
     }
     # The feed and the export, for other tools to read the knowledge base; `site` is the
     # site's name and URL, which the feed's links need.

@@ -27,6 +27,7 @@ from .html_pages import HtmlPages, anchors
 from .index_script import INDEX_SCRIPT
 from .loader import MAX_BYTES, Record
 from .pages import generate, repo_files, shown
+from .search import SEARCH_SCRIPT, index_site, theme_dir
 from .signature_file import SCRIPT
 from .validate import load_records
 from .yamlsafe import FastSafeLoader
@@ -108,12 +109,24 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         return (Path(config.config_file_path).parent / value).resolve()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        # The "Seen this error?" and index scripts, on every page: Material's instant
-        # navigation may reach their pages without loading them afresh.
-        for script in (SCRIPT, INDEX_SCRIPT):
+        # The "Seen this error?", search and index scripts, on every page: Material's
+        # instant navigation may reach their pages without loading them afresh.
+        for script in (SCRIPT, SEARCH_SCRIPT, INDEX_SCRIPT):
             if script not in [str(item) for item in config.extra_javascript]:
                 config.extra_javascript.append(script)
+        # The header's search box is nexus-pm's (search.py): it goes just before Material's
+        # own templates, so that a project's custom_dir still overrides it.
+        dirs = config.theme.dirs
+        material = [n for n, d in enumerate(dirs) if Path(d).parent.name == "material"]
+        if material and str(theme_dir()) not in dirs:
+            dirs.insert(material[0], str(theme_dir()))
         return config
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            index_site(Path(config.site_dir))
+        except NexusError as exc:
+            raise PluginError(exc.message) from None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         templates = self._dir(config, self.config.templates_dir)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from importlib import resources
+from types import SimpleNamespace
 from typing import Any
 
 from .layout import page_uri, page_url
@@ -20,32 +21,49 @@ SIGNATURES = "assets/nexus-pm/signatures.json"
 SCRIPT = "assets/nexus-pm/seen.js"
 
 
+def _page_address(*, directory_urls: bool) -> dict[str, str]:
+    """An incident's page relative to the site's root, as the text around its id in lower case."""
+    marker = "inc-0000"
+    url = page_url("/", page_uri(SimpleNamespace(id=marker.upper())), directory_urls=directory_urls)
+    before, _, after = (url or "")[1:].partition(marker)
+    return {"prefix": before, "suffix": after}
+
+
 def signature_data(records: Sequence[Record], *, directory_urls: bool = True) -> dict[str, Any]:
-    """Per incident (by id): its title, page and signature lines and patterns, as indexed.
+    """Per incident (by id): its title and its signature lines and patterns, as indexed.
 
     Read off the very index `nexus-pm match` builds, so the browser indexes the same
-    lines in the same order, plus the matcher's rules (signature_export.program).
+    lines in the same order, plus the matcher's rules (signature_export.program). Each
+    distinct line is written once (`lines`) and an incident names its lines by position,
+    and pages are named after ids (`page`), which keeps the file small at thousands of
+    incidents: many share an error, and ids and titles are most of what is left.
     """
     ordered = sorted(records, key=lambda r: r.incident.id)
     index = build_index(source_of(r.incident) for r in ordered)
     incidents: list[dict[str, Any]] = [
-        {
-            "id": r.incident.id,
-            "title": r.incident.title,
-            # Relative to the site's root; the page resolves it against its own address.
-            "url": (page_url("/", page_uri(r.incident), directory_urls=directory_urls) or "")[1:],
-            "lines": [],
-            "patterns": [],
-        }
+        {"id": r.incident.id, "title": r.incident.title, "lines": [], "patterns": []}
         for r in ordered
     ]
+    lines: dict[str, int] = {}
     for entry in index.entries:
-        incidents[entry.incident]["lines"].append(entry.signature)
+        number = lines.setdefault(entry.signature, len(lines))
+        incidents[entry.incident]["lines"].append(number)
     for pattern in index.patterns:
         incidents[pattern.incident]["patterns"].append(
             {"raw": pattern.raw, "pieces": list(pattern.pieces)}
         )
-    return {"format": 1, "program": program(), "incidents": incidents}
+    for incident in incidents:
+        # Most incidents have neither; the script reads a missing list as an empty one.
+        for key in ("lines", "patterns"):
+            if not incident[key]:
+                del incident[key]
+    return {
+        "format": 2,
+        "program": program(),
+        "page": _page_address(directory_urls=directory_urls),
+        "lines": list(lines),
+        "incidents": incidents,
+    }
 
 
 def signature_file(records: Sequence[Record], *, directory_urls: bool = True) -> str:

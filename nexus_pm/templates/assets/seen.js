@@ -227,13 +227,19 @@
 
     // --- the index (signature_index.build_index) ------------------------------------
     var ids = data.incidents.map(function (incident) { return incident.id; });
+    // Each distinct line is in the file once; its tokens are read once too.
+    var lineTokens = data.lines.map(function (sig) {
+      return { tokens: tokens(sig), codes: codeTokens(sig) };
+    });
     var entries = [];
     var rawPatterns = [];
     data.incidents.forEach(function (incident, number) {
-      incident.lines.forEach(function (sig) {
-        entries.push({ incident: number, signature: sig, tokens: tokens(sig), codes: codeTokens(sig) });
+      incident.url = data.page.prefix + incident.id.toLowerCase() + data.page.suffix;
+      (incident.lines || []).forEach(function (line) {
+        var read = lineTokens[line];
+        entries.push({ incident: number, signature: data.lines[line], tokens: read.tokens, codes: read.codes });
       });
-      incident.patterns.forEach(function (pattern) {
+      (incident.patterns || []).forEach(function (pattern) {
         rawPatterns.push({ incident: number, raw: pattern.raw, pieces: pattern.pieces });
       });
     });

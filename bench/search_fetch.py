@@ -1,0 +1,239 @@
+"""Bytes fetched and time to the first result, in headless Chromium: the search box and the paste page.
+
+Builds a site of N synthetic incidents with `nexus-pm build` (the plugin writes the
+signature file and the Pagefind index), serves it on loopback without compression, and
+for each query opens a fresh browser context (nothing cached):
+
+- **search box**: the home page is loaded and idle; then the box is clicked and the
+  query typed. Time runs from the click to the first result in the list; bytes are
+  every response after the page was idle (the signature file, Pagefind's pieces).
+- **paste page**: `seen/` is opened and the text pasted as soon as the box exists.
+  Time runs from the navigation's start to the first result; bytes are every response
+  of the page, its own HTML, styles and scripts included.
+
+The floor, measured in the same run: the home page's own load, from navigation to the
+`load` event, and its bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import synth  # the sibling module; `python bench/search_fetch.py` puts bench/ on sys.path
+from playwright.sync_api import Browser, Page, Response, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+GOAL_BYTES = 1_000_000
+GOAL_SECONDS = 0.5
+FIRST = ".md-search-result__list > li"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def build(project: Path, n: int) -> tuple[float, float]:
+    """The project at N incidents, built; (build seconds, Pagefind's own seconds) of wall time."""
+    for part in ("mkdocs.yml", "docs", "templates"):
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, project / part)
+        elif src.is_file():
+            shutil.copy2(src, project / part)
+    synth.write(project / "incidents", n)
+    start = time.perf_counter()
+    subprocess.run([str(BIN / "nexus-pm"), "build", "--site-dir", "site"], cwd=project, check=True)
+    built = time.perf_counter() - start
+    # The index again, alone: what the plugin's last step costs.
+    from nexus_pm.search import index_site
+
+    start = time.perf_counter()
+    index_site(project / "site")
+    return built, time.perf_counter() - start
+
+
+class Counter:
+    """Bytes of the responses a page receives once started, read after the page is done."""
+
+    def __init__(self, page: Page) -> None:
+        self.on = False
+        self.responses: list[Response] = []
+        page.on("response", self._response)
+
+    def _response(self, response: Response) -> None:
+        # No call back into the browser here: an event handler that waits on it may miss.
+        if self.on:
+            self.responses.append(response)
+
+    @property
+    def requests(self) -> int:
+        return len(self.responses)
+
+    @property
+    def bytes(self) -> int:
+        total = 0
+        for response in self.responses:
+            with contextlib.suppress(Exception):  # a redirect has no body
+                total += len(response.body())
+        return total
+
+
+def search_box(browser: Browser, url: str, query: str) -> tuple[float, int, int, str]:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        counter = Counter(page)
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        counter.on = True
+        box = page.locator(".md-search__input")
+        start = time.perf_counter()
+        box.click()
+        box.fill(query)
+        page.wait_for_selector(FIRST, timeout=120_000)
+        took = time.perf_counter() - start
+        first = page.locator(FIRST).first.locator("h1").inner_text()
+        page.wait_for_selector("[data-nexus-search][data-state='done']", timeout=120_000)
+        page.wait_for_load_state("networkidle")
+        fetched = counter.bytes
+        return took, fetched, counter.requests, first
+    finally:
+        context.close()
+
+
+def paste_page(browser: Browser, url: str, text: str) -> tuple[float, int, int, str]:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        counter = Counter(page)
+        counter.on = True
+        start = time.perf_counter()
+        page.goto(url + "seen/", wait_until="commit")
+        page.wait_for_selector("#nexus-seen-input")
+        page.fill("#nexus-seen-input", text)
+        page.wait_for_selector("#nexus-seen-results > li", timeout=120_000)
+        took = time.perf_counter() - start
+        first = str(page.locator("#nexus-seen-results > li").first.get_attribute("data-incident"))
+        page.wait_for_load_state("networkidle")
+        fetched = counter.bytes
+        return took, fetched, counter.requests, first
+    finally:
+        context.close()
+
+
+def floor(browser: Browser, url: str) -> tuple[float, int]:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        counter = Counter(page)
+        counter.on = True
+        start = time.perf_counter()
+        page.goto(url, wait_until="load")
+        took = time.perf_counter() - start
+        page.wait_for_load_state("networkidle")
+        fetched = counter.bytes
+        return took, fetched
+    finally:
+        context.close()
+
+
+def queries() -> dict[str, str]:
+    """Queries on the synthetic records: an error of theirs, a word only, a pasted log."""
+    error = "ModuleNotFoundError: No module named 'httpx'"
+    log = "\n".join(
+        [f"2025-11-09T10:00:{n:02d}Z INFO step {n} ok" for n in range(8)]
+        + [f"2025-11-09T10:00:09Z {error}", "Error: Process completed with exit code 1."]
+    )
+    return {"error": error, "words": "rollback checkout", "log": log}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        for n in args.sizes:
+            with tempfile.TemporaryDirectory(prefix="nexus-search-") as folder:
+                project = Path(folder)
+                built, indexed = build(project, n)
+                site = project / "site"
+                signatures = (site / "assets/nexus-pm/signatures.json").stat().st_size
+                print(
+                    f"N={n:,}: built in {built:.1f} s, of which Pagefind about {indexed:.1f} s; "
+                    f"signature file {signatures / 1e3:.0f} KB",
+                    flush=True,
+                )
+                with serving(site) as url:
+                    load = [floor(browser, url) for _ in range(args.runs)]
+                    rows.append(
+                        (
+                            n,
+                            "floor: home page load",
+                            statistics.median(t for t, _ in load),
+                            statistics.median(b for _, b in load),
+                            0,
+                            "",
+                        )
+                    )
+                    for name, text in queries().items():
+                        probes = [("search box", search_box), ("paste page", paste_page)]
+                        # The paste page is for errors; words alone match no incident there.
+                        for where, probe in probes[:1] if name == "words" else probes:
+                            runs = [probe(browser, url, text) for _ in range(args.runs)]
+                            rows.append(
+                                (
+                                    n,
+                                    f"{where}: {name}",
+                                    statistics.median(r[0] for r in runs),
+                                    statistics.median(r[1] for r in runs),
+                                    runs[0][2],
+                                    runs[0][3],
+                                )
+                            )
+                            print(f"  {rows[-1]}", flush=True)
+        browser.close()
+    print(f"\nmedian of {args.runs} runs, fresh browser context each, no compression\n")
+    print("| N | what | first result | fetched | requests | first result is |")
+    print("|---:|---|---:|---:|---:|---|")
+    for n, what, took, fetched, requests, first in rows:
+        print(
+            f"| {n:,} | {what} | {took:.2f} s | {fetched / 1e3:,.0f} KB | {requests or ''} | {first} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
