@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from nexus_pm.generated_docs import MARKER
 
+from .components import need
 from .conftest import CliInvoke, tree
 
 PLUGIN = """  - nexus-pm:
@@ -44,6 +46,10 @@ def plain_config(kb: Path, docs: str) -> Path:
         encoding="utf-8",
     )
     return plain
+
+
+def properdocs() -> str | None:
+    return shutil.which("properdocs", path=str(Path(sys.executable).parent))
 
 
 @pytest.mark.parametrize("drafts", [False, True])
@@ -98,3 +104,28 @@ def test_a_broken_record_writes_nothing(kb: Path, cli_invoke: CliInvoke) -> None
     result = cli_invoke("generate", "--out", "generated", exit_code=1)
     assert "incidents/bad.yaml:1: title: Field required" in result.stderr
     assert not (kb / "generated").exists()
+
+
+def test_properdocs_builds_the_generated_tree_into_the_plugins_pages(
+    kb: Path, cli_invoke: CliInvoke
+) -> None:
+    # ProperDocs, the MkDocs 1.x fork, reads the same mkdocs.yml with no plugin.
+    tool = properdocs()
+    need("properdocs", tool is not None, "properdocs is not installed (the test extra)")
+    assert tool is not None
+    cli_invoke("build")
+    cli_invoke("generate", "--out", "generated")
+    built = subprocess.run(
+        [tool, "build", "--strict", "-q", "-f", str(plain_config(kb, "generated"))]
+        + ["-d", str(kb / "properdocs-site")],
+        cwd=kb,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    expected = pages(kb / "site")
+    assert "incidents/inc-0002/index.html" in expected
+    assert pages(kb / "properdocs-site") == expected
+    page = (kb / "properdocs-site" / "incidents" / "inc-0002" / "index.html").read_text()
+    assert "Checkout returns 502" in page
