@@ -116,8 +116,10 @@ def test_properdocs_builds_the_generated_tree_into_the_plugins_pages(
     cli_invoke("build")
     cli_invoke("generate", "--out", "generated")
     built = subprocess.run(
-        [tool, "build", "--strict", "-q", "-f", str(plain_config(kb, "generated"))]
-        + ["-d", str(kb / "properdocs-site")],
+        [
+            *(tool, "build", "--strict", "-q", "-f", str(plain_config(kb, "generated"))),
+            *("-d", str(kb / "properdocs-site")),
+        ],
         cwd=kb,
         capture_output=True,
         text=True,
