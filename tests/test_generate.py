@@ -52,17 +52,31 @@ def properdocs() -> str | None:
     return shutil.which("properdocs", path=str(Path(sys.executable).parent))
 
 
-@pytest.mark.parametrize("drafts", [False, True])
-def test_plain_mkdocs_builds_the_generated_tree_into_the_plugins_pages(
-    kb: Path, cli_invoke: CliInvoke, drafts: bool
+def builder(name: str) -> list[str]:
+    """The command that builds a site: plain MkDocs, or ProperDocs (the MkDocs 1.x fork)."""
+    if name == "mkdocs":
+        return [sys.executable, "-m", "mkdocs"]
+    tool = properdocs()
+    need("properdocs", tool is not None, "properdocs is not installed (the test extra)")
+    assert tool is not None
+    return [tool]
+
+
+@pytest.mark.parametrize(
+    ("name", "drafts"), [("mkdocs", False), ("mkdocs", True), ("properdocs", False)]
+)
+def test_plain_builders_build_the_generated_tree_into_the_plugins_pages(
+    kb: Path, cli_invoke: CliInvoke, name: str, drafts: bool
 ) -> None:
+    command = builder(name)
     flag = ["--drafts"] if drafts else []
     cli_invoke("build", *flag)
     cli_invoke("generate", "--out", "generated", *flag)
     assert (kb / "generated" / "index.md").read_text() == (kb / "docs" / "index.md").read_text()
     built = subprocess.run(
         [
-            *(sys.executable, "-m", "mkdocs", "build", "--strict", "-q"),
+            *command,
+            *("build", "--strict", "-q"),
             *("-f", str(plain_config(kb, "generated")), "-d", str(kb / "plain-site")),
         ],
         cwd=kb,
@@ -104,30 +118,3 @@ def test_a_broken_record_writes_nothing(kb: Path, cli_invoke: CliInvoke) -> None
     result = cli_invoke("generate", "--out", "generated", exit_code=1)
     assert "incidents/bad.yaml:1: title: Field required" in result.stderr
     assert not (kb / "generated").exists()
-
-
-def test_properdocs_builds_the_generated_tree_into_the_plugins_pages(
-    kb: Path, cli_invoke: CliInvoke
-) -> None:
-    # ProperDocs, the MkDocs 1.x fork, reads the same mkdocs.yml with no plugin.
-    tool = properdocs()
-    need("properdocs", tool is not None, "properdocs is not installed (the test extra)")
-    assert tool is not None
-    cli_invoke("build")
-    cli_invoke("generate", "--out", "generated")
-    built = subprocess.run(
-        [
-            *(tool, "build", "--strict", "-q", "-f", str(plain_config(kb, "generated"))),
-            *("-d", str(kb / "properdocs-site")),
-        ],
-        cwd=kb,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr
-    expected = pages(kb / "site")
-    assert "incidents/inc-0002/index.html" in expected
-    assert pages(kb / "properdocs-site") == expected
-    page = (kb / "properdocs-site" / "incidents" / "inc-0002" / "index.html").read_text()
-    assert "Checkout returns 502" in page
