@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -30,25 +31,45 @@ TASKS: dict[str, list[list[str]]] = {
 }
 
 
-def ensure_env() -> None:
-    """Create .venv and install the project into it, again whenever pyproject.toml changes."""
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text().strip() == wanted and PYTHON.exists():
+# What each task needs installed: the site only the core dependencies; tests and lint
+# their tools too (test, lint and browser tooling come with `tasks.py test`).
+EXTRAS = {"site": "", "serve": "", "check": "", "test": "test,dev", "lint": "test,dev"}
+
+
+def installer() -> list[str]:
+    """uv where it is present (much faster), else the venv's own pip."""
+    uv = shutil.which("uv")
+    if uv:
+        return [uv, "pip", "install", "--python", str(PYTHON)]
+    return [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar=on"]
+
+
+def ensure_env(extras: str) -> None:
+    """Create .venv and install the project with `extras`, again whenever pyproject.toml changes."""
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = {e for e in extras.split(",") if e}
+    have = STAMP.read_text().split() if STAMP.exists() and PYTHON.exists() else []
+    if have[:1] == [digest] and wanted <= set(have[1:]):
         return
     if not PYTHON.exists():
-        print("creating .venv", file=sys.stderr)
-        venv.create(VENV, with_pip=True)
-    pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "-e", f"{ROOT}[test,dev]"], check=True)
-    STAMP.write_text(wanted + "\n")
+        print("creating .venv", file=sys.stderr, flush=True)
+        venv.create(VENV, with_pip=shutil.which("uv") is None)
+    what = f"{ROOT}[{','.join(sorted(wanted))}]" if wanted else str(ROOT)
+    print(
+        f"installing nexus-pm{' with ' + extras if extras else ''} into .venv",
+        file=sys.stderr,
+        flush=True,
+    )
+    subprocess.run([*installer(), "-e", what], check=True)
+    installed = wanted | (set(have[1:]) if have[:1] == [digest] else set())
+    STAMP.write_text(" ".join([digest, *sorted(installed)]) + "\n")
 
 
 def main(argv: list[str]) -> int:
     if len(argv) < 1 or argv[0] not in TASKS:
         print(f"usage: python3 tasks.py {{{'|'.join(TASKS)}}} [extra args]", file=sys.stderr)
         return 2
-    ensure_env()
+    ensure_env(EXTRAS[argv[0]])
     steps = TASKS[argv[0]]
     for number, step in enumerate(steps):
         # Extra arguments go to the last step, e.g. `tasks.py test -k loader`.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from nexus_pm.generated_docs import MARKER
 
+from .components import need
 from .conftest import CliInvoke, tree
 
 PLUGIN = """  - nexus-pm:
@@ -46,17 +48,35 @@ def plain_config(kb: Path, docs: str) -> Path:
     return plain
 
 
-@pytest.mark.parametrize("drafts", [False, True])
-def test_plain_mkdocs_builds_the_generated_tree_into_the_plugins_pages(
-    kb: Path, cli_invoke: CliInvoke, drafts: bool
+def properdocs() -> str | None:
+    return shutil.which("properdocs", path=str(Path(sys.executable).parent))
+
+
+def builder(name: str) -> list[str]:
+    """The command that builds a site: plain MkDocs, or ProperDocs (the MkDocs 1.x fork)."""
+    if name == "mkdocs":
+        return [sys.executable, "-m", "mkdocs"]
+    tool = properdocs()
+    need("properdocs", tool is not None, "properdocs is not installed (the test extra)")
+    assert tool is not None
+    return [tool]
+
+
+@pytest.mark.parametrize(
+    ("name", "drafts"), [("mkdocs", False), ("mkdocs", True), ("properdocs", False)]
+)
+def test_plain_builders_build_the_generated_tree_into_the_plugins_pages(
+    kb: Path, cli_invoke: CliInvoke, name: str, drafts: bool
 ) -> None:
+    command = builder(name)
     flag = ["--drafts"] if drafts else []
     cli_invoke("build", *flag)
     cli_invoke("generate", "--out", "generated", *flag)
     assert (kb / "generated" / "index.md").read_text() == (kb / "docs" / "index.md").read_text()
     built = subprocess.run(
         [
-            *(sys.executable, "-m", "mkdocs", "build", "--strict", "-q"),
+            *command,
+            *("build", "--strict", "-q"),
             *("-f", str(plain_config(kb, "generated")), "-d", str(kb / "plain-site")),
         ],
         cwd=kb,
