@@ -21,6 +21,7 @@ from mkdocs.utils.meta import YAML_RE, get_data
 from mkdocs.utils.templates import TemplateContext
 
 from .clock import today as default_today
+from .compact import compact
 from .config import Settings, load_settings, settings_from_mapping
 from .errors import NexusError
 from .loader import MAX_BYTES, Record
@@ -166,6 +167,11 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
                 for section in title.children:
                     section.children = []
         return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # Material indents its templates deeply: on an incident page a tenth of the bytes
+        # were indentation and blank lines.
+        return compact(output)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
