@@ -7,9 +7,7 @@ import re
 # Kept byte for byte: elements whose text is shown or run as written, and every tag, whose
 # attribute values a script or a tooltip may read as written. Text from a record can never
 # open either: every `<` it holds reaches the page as `&lt;`.
-_KEEP = re.compile(
-    r"<(pre|script|style|textarea)\b.*?</\1\s*>|<[^<>]*>", re.IGNORECASE | re.DOTALL
-)
+_KEEP = re.compile(r"<(pre|script|style|textarea)\b.*?</\1\s*>|<[^<>]*>", re.IGNORECASE | re.DOTALL)
 # A run of white space that holds a line break renders as one space wherever white space
 # collapses, and a single line break is such a run too: the page looks the same.
 _RUN = re.compile(r"[ \t\r]*\n[ \t\r\n]*")

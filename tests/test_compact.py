@@ -47,7 +47,9 @@ def test_raw_elements_keep_every_byte() -> None:
 def test_escaped_markup_opens_no_raw_element() -> None:
     # A record's text reaches the page escaped, so it cannot shield what follows it.
     page = "<p>&lt;pre&gt;\n    x</p>\n    <pre>  keep\n   this</pre>\n   <p>&lt;/pre&gt;\n   y</p>"
-    assert compact(page) == "<p>&lt;pre&gt;\nx</p>\n<pre>  keep\n   this</pre>\n<p>&lt;/pre&gt;\ny</p>"
+    assert (
+        compact(page) == "<p>&lt;pre&gt;\nx</p>\n<pre>  keep\n   this</pre>\n<p>&lt;/pre&gt;\ny</p>"
+    )
 
 
 def test_same_elements_and_same_words() -> None:
