@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,12 +45,13 @@ def generate(
     directory_urls: bool = True,
     today: dt.date | None = None,
     site: tuple[str, str | None] = ("", None),
+    renderer: Callable[..., Renderer] = Renderer,
 ) -> Generated:
     """The pages of `records` (already filtered by `shown`); raises NexusError for a bad image."""
     images = repo_images(records, root)
     # GitHub's and GitLab's web views both serve a file of the default branch under this.
     repo_files = f"{repo_url.rstrip('/')}/blob/HEAD/" if repo_url else None
-    pages = Renderer(templates, severities, repo_files, today).site(records)
+    pages = renderer(templates, severities, repo_files, today).site(records)
     pages["reference/schema.md"] = reference_page()
     # "Seen this error?": the page, and the signature file its script matches against.
     pages[PAGE] = page(directory_urls=directory_urls)

@@ -13,7 +13,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -26,7 +26,10 @@ from .config import Settings, load_settings, settings_from_mapping
 from .errors import NexusError
 from .loader import MAX_BYTES, Record
 from .pages import generate, shown
+from .rebuild_cache import BuiltPages, PageCache, RecordCache, quiet_dirty_warning
+from .render import Renderer
 from .signature_file import SCRIPT
+from .loader import load_file
 from .validate import load_records
 from .yamlsafe import FastSafeLoader
 
@@ -63,10 +66,19 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         self._preloaded = False
         self._serving = False
         self.settings = Settings()
+        # A preview rebuilds after each edit: it reads and renders again only what changed.
+        self._records = RecordCache()
+        self._rendered = PageCache()
+        self._built: BuiltPages | None = None
+        self._nav: Navigation | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # A preview shows drafts, with their banner; a published site leaves them out.
         self._serving = command == "serve"
+        # MkDocs keeps one plugin object per process: nothing is kept from another command.
+        self._built = BuiltPages() if self._serving and dirty else None
+        if self._built is not None:
+            quiet_dirty_warning()
 
     def load(self, config: MkDocsConfig) -> list[Record]:
         """Validate the records now, so a caller can report problems before MkDocs starts."""
@@ -75,7 +87,10 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             raise NexusError(message=f"nexus-pm: incidents_dir {incidents} is not a folder")
         self.settings = self._settings(config)
         self.records = load_records(
-            [incidents], max_bytes=self.config.max_bytes, context=self.settings.context()
+            [incidents],
+            max_bytes=self.config.max_bytes,
+            context=self.settings.context(),
+            load=self._records.load if self._serving else load_file,
         )
         self._preloaded = True
         return self.records
@@ -129,6 +144,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
                 directory_urls=config.use_directory_urls,
                 today=today,
                 site=(config.site_name, config.site_url),
+                renderer=self._rendered.renderer if self._serving else Renderer,
             )
         except NexusError as exc:
             raise PluginError(f"nexus-pm: invalid incident records:\n{exc}") from None
@@ -155,7 +171,27 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         # The pages are made; records kept through the rest of the build would only give
         # the garbage collector their many small objects to rescan (about 1 s at N=1,000).
         self.records = []
+        if self._built is not None:
+            self._built.on_files(files, config)
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self._nav = nav
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self._built is not None and self._nav is not None:
+            self._built.on_env(files, self._nav)
+        return env
+
+    @event_priority(50)  # before the search plugin writes its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._built is not None:
+            self._built.on_post_build(config)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self._built is not None:
+            self._built.forget()
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
