@@ -47,7 +47,10 @@ def generate(
     site: tuple[str, str | None] = ("", None),
     renderer: Callable[..., Renderer] = Renderer,
 ) -> Generated:
-    """The pages of `records` (already filtered by `shown`); raises NexusError for a bad image."""
+    """The pages of `records` (already filtered by `shown`); raises NexusError for a bad image.
+
+    `renderer` makes the `Renderer`; `serve` passes one that keeps unchanged incident pages.
+    """
     images = repo_images(records, root)
     # GitHub's and GitLab's web views both serve a file of the default branch under this.
     repo_files = f"{repo_url.rstrip('/')}/blob/HEAD/" if repo_url else None

@@ -24,12 +24,11 @@ from .clock import today as default_today
 from .compact import compact
 from .config import Settings, load_settings, settings_from_mapping
 from .errors import NexusError
-from .loader import MAX_BYTES, Record
+from .loader import MAX_BYTES, Record, load_file
 from .pages import generate, shown
 from .rebuild_cache import BuiltPages, PageCache, RecordCache, quiet_dirty_warning
 from .render import Renderer
 from .signature_file import SCRIPT
-from .loader import load_file
 from .validate import load_records
 from .yamlsafe import FastSafeLoader
 

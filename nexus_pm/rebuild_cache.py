@@ -4,25 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .connections import Connections
-from .incident_view import incident_view
 from .errors import display_path
+from .incident_view import incident_view
 from .loader import Record, load_file
 from .render import Renderer
-
-Load = Callable[..., Record]
-
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
@@ -113,7 +110,7 @@ class _Built:
 
     digest: bytes
     markdown: str | None
-    meta: dict[str, Any]
+    meta: MutableMapping[str, Any]
     content: str | None
     toc: Any
     title: str | None
@@ -180,7 +177,7 @@ class BuiltPages:
             self._digests[file.src_uri] = _digest(file.content_bytes)
             # MkDocs asks each page whether to read and build it; a generated file always
             # says yes, and a docs/ file compares times, which says nothing of the others.
-            setattr(file, "is_modified", partial(self.is_modified, file.src_uri))
+            file.is_modified = partial(self.is_modified, file.src_uri)  # type: ignore[method-assign]
         self.changed = {
             uri
             for uri, digest in self._digests.items()
@@ -229,7 +226,7 @@ class BuiltPages:
             if url in built:
                 self._search[url].append(entry)
         entries[:] = [e for url in self._order for e in self._search.get(url, [])]
-        if hasattr(search, "search_index_prev"):
+        if search is not None and hasattr(search, "search_index_prev"):
             search.search_index_prev = None
 
     def forget(self) -> None:

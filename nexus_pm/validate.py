@@ -30,9 +30,7 @@ def load_records(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        records, problems = load_all(
-            paths, max_bytes=max_bytes, context=context, load=load
-        )
+        records, problems = load_all(paths, max_bytes=max_bytes, context=context, load=load)
         problems.extend(cross_record_problems(records))
         # A linked rule must flag the incident's own before snippet and pass its after.
         shared, bad_rules = load_shared(root)
