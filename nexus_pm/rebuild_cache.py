@@ -21,6 +21,7 @@ from .incident_view import incident_view
 from .loader import Record, load_file
 from .render import Renderer
 
+
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
