@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -64,14 +65,21 @@ class PageCache:
     def __init__(self) -> None:
         self._kept: dict[str, tuple[str, str]] = {}
         self._setup: object = None
+        self._env: jinja2.Environment | None = None
 
     def renderer(self, *args: Any, **kwargs: Any) -> Renderer:
         """A `Renderer` that reuses the incident pages of the last build with the same setup."""
         setup = (repr(args), repr(sorted(kwargs.items())), _templates(args, kwargs))
         if setup != self._setup:
             # Another template, scale or day may change every page.
-            self._kept, self._setup = {}, setup
-        return _CachingRenderer(self._kept, *args, **kwargs)
+            self._kept, self._setup, self._env = {}, setup, None
+        renderer = _CachingRenderer(self._kept, *args, **kwargs)
+        # The same setup, the same environment: its templates stay compiled (about a
+        # quarter of a rebuild's rendering at N=1,000 was compiling them again).
+        if self._env is not None:
+            renderer.env = self._env
+        self._env = renderer.env
+        return renderer
 
 
 def _templates(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes:
