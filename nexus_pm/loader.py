@@ -197,8 +197,12 @@ def load_all(
     *,
     max_bytes: int = MAX_BYTES,
     context: dict[str, object] | None = None,
+    load: Callable[..., Record] = load_file,
 ) -> tuple[list[Record], list[Problem]]:
-    """Every record under `paths` that passes the schema, and the problems of the rest."""
+    """Every record under `paths` that passes the schema, and the problems of the rest.
+
+    `load` reads one file as `load_file` does; `serve` passes one that remembers records.
+    """
     problems: list[Problem] = []
     records: list[Record] = []
     for root in paths:
@@ -206,7 +210,7 @@ def load_all(
         folder = root if _safely(root.is_dir) else None
         for path in files:
             try:
-                records.append(load_file(path, max_bytes=max_bytes, root=folder, context=context))
+                records.append(load(path, max_bytes=max_bytes, root=folder, context=context))
             except NexusError as exc:
                 problems.extend(exc.problems)
     return records, problems

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,11 +57,15 @@ def generate(
     today: dt.date | None = None,
     site: tuple[str, str | None] = ("", None),
     html: bool = False,
+    renderer: Callable[..., Renderer] = Renderer,
 ) -> Generated:
-    """The pages of `records` (already filtered by `shown`); raises NexusError for a bad image."""
+    """The pages of `records` (already filtered by `shown`); raises NexusError for a bad image.
+
+    `renderer` makes the `Renderer`; `serve` passes one that keeps unchanged incident pages.
+    """
     images = repo_images(records, root)
-    renderer = Renderer(templates, severities, repo_files(repo_url), today)
-    pages = renderer.site(records, html=html)
+    made = renderer(templates, severities, repo_files(repo_url), today)
+    pages = made.site(records, html=html)
     pages["reference/schema.md"] = reference_page()
     # "Seen this error?": the page, and the signature file its script matches against.
     pages[PAGE] = page(directory_urls=directory_urls)
@@ -77,4 +81,4 @@ def generate(
     files[feeds.FEED] = feeds.atom(records, name, url, directory_urls).encode()
     files[feeds.EXPORT] = feeds.export(records).encode()
     sources = {page_uri(r.incident): r.path for r in records}
-    return Generated(pages, files, images, sources, renderer.views)
+    return Generated(pages, files, images, sources, made.views)

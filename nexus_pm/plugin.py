@@ -13,7 +13,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -21,12 +21,15 @@ from mkdocs.utils.meta import YAML_RE, get_data
 from mkdocs.utils.templates import TemplateContext
 
 from .clock import today as default_today
+from .compact import compact
 from .config import Settings, load_settings, settings_from_mapping
 from .errors import NexusError
 from .html_pages import HtmlPages, anchors
 from .index_script import INDEX_SCRIPT
-from .loader import MAX_BYTES, Record
+from .loader import MAX_BYTES, Record, load_file
 from .pages import generate, repo_files, shown
+from .rebuild_cache import BuiltPages, PageCache, RecordCache, quiet_dirty_warning
+from .render import Renderer
 from .search import SEARCH_SCRIPT, index_site, theme_dir
 from .signature_file import SCRIPT
 from .validate import load_records
@@ -73,10 +76,19 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         self._serving = False
         self._html: HtmlPages | None = None
         self.settings = Settings()
+        # A preview rebuilds after each edit: it reads and renders again only what changed.
+        self._records = RecordCache()
+        self._rendered = PageCache()
+        self._built: BuiltPages | None = None
+        self._nav: Navigation | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # A preview shows drafts, with their banner; a published site leaves them out.
         self._serving = command == "serve"
+        # MkDocs keeps one plugin object per process: nothing is kept from another command.
+        self._built = BuiltPages() if self._serving and dirty else None
+        if self._built is not None:
+            quiet_dirty_warning()
 
     def load(self, config: MkDocsConfig) -> list[Record]:
         """Validate the records now, so a caller can report problems before MkDocs starts."""
@@ -85,7 +97,10 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             raise NexusError(message=f"nexus-pm: incidents_dir {incidents} is not a folder")
         self.settings = self._settings(config)
         self.records = load_records(
-            [incidents], max_bytes=self.config.max_bytes, context=self.settings.context()
+            [incidents],
+            max_bytes=self.config.max_bytes,
+            context=self.settings.context(),
+            load=self._records.load if self._serving else load_file,
         )
         self._preloaded = True
         return self.records
@@ -122,12 +137,6 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             dirs.insert(material[0], str(theme_dir()))
         return config
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        try:
-            index_site(Path(config.site_dir))
-        except NexusError as exc:
-            raise PluginError(exc.message) from None
-
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         templates = self._dir(config, self.config.templates_dir)
         if not self._preloaded:
@@ -142,7 +151,10 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             today = default_today(self.config.today, param="plugins.nexus-pm.today")
         except NexusError as exc:
             raise PluginError(f"nexus-pm: {exc.message}") from None
-        fast = anchors(config, templates) if self.config.html else None
+        # A dirty rebuild keeps a page whose generated source is unchanged; an HTML page's
+        # source is only its heading, so a preview that rebuilds by parts uses Markdown.
+        html = self.config.html and self._built is None
+        fast = anchors(config, templates) if html else None
         self._html = HtmlPages(config, fast, repo_files(config.repo_url)) if fast else None
         try:
             made = generate(
@@ -155,6 +167,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
                 today=today,
                 site=(config.site_name, config.site_url),
                 html=self._html is not None,
+                renderer=self._rendered.renderer if self._serving else Renderer,
             )
         except NexusError as exc:
             raise PluginError(f"nexus-pm: invalid incident records:\n{exc}") from None
@@ -184,6 +197,8 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         # The pages are made; records kept through the rest of the build would only give
         # the garbage collector their many small objects to rescan (about 1 s at N=1,000).
         self.records = []
+        if self._built is not None:
+            self._built.on_files(files, config)
         return files
 
     def on_page_content(
@@ -191,6 +206,28 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
     ) -> str | None:
         made = self._html.content(page, files, config) if self._html else None
         return html if made is None else made
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self._nav = nav
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self._built is not None and self._nav is not None:
+            self._built.on_env(files, self._nav)
+        return env
+
+    @event_priority(50)  # before the search plugin writes its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._built is not None:
+            self._built.on_post_build(config)
+        try:
+            index_site(Path(config.site_dir))
+        except NexusError as exc:
+            raise PluginError(exc.message) from None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self._built is not None:
+            self._built.forget()
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -213,7 +250,9 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         if self._lit is not None:
             self._lit.active = False
             self._lit = None
-        return output
+        # Material indents its templates deeply: on an incident page a tenth of the bytes
+        # were indentation and blank lines.
+        return compact(output)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

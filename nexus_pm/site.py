@@ -272,7 +272,10 @@ def serve_site(config_file: Path, dev_addr: str) -> None:
     if not config_file.is_file():
         raise NexusError(message=f"{display_path(config_file)}: no such MkDocs configuration")
     _log_to_stderr()
+    # Dirty rebuilds: the plugin tells MkDocs which pages changed (see rebuild_cache).
     try:
-        mkdocs_serve.serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+        mkdocs_serve.serve(
+            config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty"
+        )
     except (Abort, MkDocsException) as exc:
         raise NexusError(message=f"serve failed: {exc}") from None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import NexusError
-from .loader import MAX_BYTES, Record, cross_record_problems, load_all
+from .loader import MAX_BYTES, Record, cross_record_problems, load_all, load_file
 
 
 def load_records(
@@ -16,6 +16,7 @@ def load_records(
     max_bytes: int = MAX_BYTES,
     context: dict[str, object] | None = None,
     root: Path = Path("."),
+    load: Callable[..., Record] = load_file,
 ) -> list[Record]:
     """Load every record under `paths`, gathering all problems before raising once.
 
@@ -27,7 +28,7 @@ def load_records(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        records, problems = load_all(paths, max_bytes=max_bytes, context=context)
+        records, problems = load_all(paths, max_bytes=max_bytes, context=context, load=load)
         problems.extend(cross_record_problems(records))
         # With no record and no rules/ folder there is no rule to prove: the checks, and all
         # they import, are left out.

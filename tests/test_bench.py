@@ -213,3 +213,17 @@ def test_build_speed_runs_at_tiny_n_and_cleans_up(tmp_path: Path) -> None:
     # The hooks were timed inside the build: the pages are made in `on_files`.
     assert "on_files" in done.stdout and "on_page_content" in done.stdout
     assert list(work.iterdir()) == []
+
+
+def test_serve_script_renders_one_page_per_edit_at_tiny_n() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "serve_speed.py"), "--size", "3"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    rows = [line.split(" | ") for line in done.stdout.splitlines() if line.startswith("| ")]
+    pages = {row[0].lstrip("| "): row[2] for row in rows[1:]}
+    assert pages["first build"] == "3"
+    assert pages["rebuild, nothing edited"] == "0"
+    assert pages["rebuild, one summary edited"] == "1"

@@ -1,0 +1,243 @@
+"""What a `serve` rebuild keeps from the last one: records, incident pages and built pages."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from .connections import Connections
+from .errors import display_path
+from .incident_view import incident_view
+from .loader import Record, load_file
+from .render import Renderer
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def quiet_dirty_warning() -> None:
+    """MkDocs warns of every dirty build, which strict mode makes fatal; `BuiltPages` keeps
+    the navigation, links and search of such a build right, so the warning is dropped."""
+    logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+class RecordCache:
+    """Records by path and content hash: an unchanged file is not parsed or validated again."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Path, tuple[bytes, str, Record]] = {}
+
+    def load(self, path: Path, **options: Any) -> Record:
+        """`loader.load_file`, unless the same bytes were loaded with the same options."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return load_file(path, **options)
+        key = repr(sorted(options.items()))
+        kept = self._kept.get(path)
+        if kept is not None and kept[0] == _digest(data) and kept[1] == key:
+            return kept[2]
+        record = load_file(path, **options)
+        # Hash what was read: a file rewritten since then is read again next time.
+        self._kept[path] = (_digest(record.text.encode("utf-8")), key, record)
+        return record
+
+
+class PageCache:
+    """Incident pages by everything their template reads: only a changed one is rendered."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[str, str]] = {}
+        self._setup: object = None
+        self._env: jinja2.Environment | None = None
+
+    def renderer(self, *args: Any, **kwargs: Any) -> Renderer:
+        """A `Renderer` that reuses the incident pages of the last build with the same setup."""
+        setup = (repr(args), repr(sorted(kwargs.items())), _templates(args, kwargs))
+        if setup != self._setup:
+            # Another template, scale or day may change every page.
+            self._kept, self._setup, self._env = {}, setup, None
+        renderer = _CachingRenderer(self._kept, *args, **kwargs)
+        # The same setup, the same environment: its templates stay compiled (about a
+        # quarter of a rebuild's rendering at N=1,000 was compiling them again).
+        if self._env is not None:
+            renderer.env = self._env
+        self._env = renderer.env
+        return renderer
+
+
+def _templates(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes:
+    """A hash of every template override: an edited template renders every page afresh."""
+    folder = kwargs.get("templates_dir", args[0] if args else None)
+    if folder is None or not Path(folder).is_dir():
+        return b""
+    parts = [
+        (p.relative_to(folder).as_posix().encode(), p.read_bytes())
+        for p in sorted(Path(folder).rglob("*"))
+        if p.is_file()
+    ]
+    return _digest(repr(parts).encode())
+
+
+class _CachingRenderer(Renderer):
+    def __init__(self, kept: dict[str, tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._kept = kept
+
+    def incident(
+        self, record: Record, by_id: dict[str, Record], kb: Connections | None = None
+    ) -> str:
+        # The view holds every value the template shows, related incidents' titles included.
+        key = repr((incident_view(record, by_id, display_path(record.path)), kb))
+        kept = self._kept.get(record.incident.id)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        page = super().incident(record, by_id, kb)
+        self._kept[record.incident.id] = (key, page)
+        return page
+
+
+@dataclass
+class _Built:
+    """What MkDocs made of a page while reading it, for a rebuild that skips reading it."""
+
+    digest: bytes
+    markdown: str | None
+    meta: MutableMapping[str, Any]
+    content: str | None
+    toc: Any
+    title: str | None
+    anchors: set[str] | None
+    links: dict[str, dict[str, str]]
+    dest: str
+
+    @classmethod
+    def of(cls, page: Page, digest: bytes) -> _Built:
+        links = getattr(page, "links_to_anchors", None) or {}
+        return cls(
+            digest,
+            page.markdown,
+            page.meta,
+            page.content,
+            page.toc,
+            page._title_from_render,
+            getattr(page, "present_anchor_ids", None),
+            {f.src_uri: anchors for f, anchors in links.items()},
+            page.file.abs_dest_path,
+        )
+
+    def restore(self, page: Page, files: Files) -> None:
+        page.markdown, page.meta, page.content, page.toc = (
+            self.markdown,
+            self.meta,
+            self.content,
+            self.toc,
+        )
+        page._title_from_render = self.title
+        page.present_anchor_ids = self.anchors
+        linked = {files.get_file_from_path(uri): anchors for uri, anchors in self.links.items()}
+        page.links_to_anchors = {f: a for f, a in linked.items() if f is not None}
+
+
+class BuiltPages:
+    """Tells a dirty MkDocs build which pages changed; the rest keep what the last build made.
+
+    A page is rebuilt when its source changed; every page is, when a file came or went, the
+    MkDocs configuration changed, or a title in the navigation changed (each page shows it).
+    """
+
+    def __init__(self) -> None:
+        self._built: dict[str, _Built] = {}
+        self._shape: object = None
+        self._titles: object = None
+        self._digests: dict[str, bytes] = {}
+        self.changed: set[str] = set()
+        self._every = True
+        self._pages: set[str] = set()
+        self._order: list[str] = []
+        self._urls: dict[str, str] = {}
+        self._search: dict[str, list[Any]] = {}
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> None:
+        shape = (
+            sorted(f.src_uri for f in files),
+            _digest(Path(config.config_file_path).read_bytes()),
+        )
+        self._every = shape != self._shape
+        self._shape = shape
+        self._digests = {}
+        for file in files.documentation_pages():
+            self._digests[file.src_uri] = _digest(file.content_bytes)
+            # MkDocs asks each page whether to read and build it; a generated file always
+            # says yes, and a docs/ file compares times, which says nothing of the others.
+            file.is_modified = partial(self.is_modified, file.src_uri)  # type: ignore[method-assign]
+        self.changed = {
+            uri
+            for uri, digest in self._digests.items()
+            if self._every or uri not in self._built or self._built[uri].digest != digest
+        }
+
+    def is_modified(self, uri: str) -> bool:
+        return self._every or uri in self.changed
+
+    def on_env(self, files: Files, nav: Navigation) -> None:
+        """Between reading the pages and building them: restore the unread ones."""
+        for file in files.documentation_pages():
+            if file.page is None:
+                continue
+            uri = file.src_uri
+            if uri in self.changed or self._every:
+                self._built[uri] = _Built.of(file.page, self._digests[uri])
+            else:
+                self._built[uri].restore(file.page, files)
+        self._pages = {f.src_uri for f in files.documentation_pages()}
+        self._urls = {f.src_uri: f.page.url for f in files.documentation_pages() if f.page}
+        self._order = list(self._urls.values())
+        titles = [(p.file.src_uri, p.title) for p in nav.pages]
+        if titles != self._titles:
+            self._every = True
+        self._titles = titles
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Before the search plugin writes its index: put back the entries of unbuilt pages."""
+        # Dirty builds leave the site folder as it is: a page that went is removed here.
+        for uri in set(self._built) - self._pages:
+            Path(self._built.pop(uri).dest).unlink(missing_ok=True)
+        # MkDocs' own search plugin, or Material's, which takes its place as `material/search`.
+        search = next((p for k, p in config.plugins.items() if k.split("/")[-1] == "search"), None)
+        index = getattr(search, "search_index", None)
+        entries = getattr(index, "entries", None)
+        if not isinstance(entries, list):
+            return
+        # Material merges a dirty build's entries as if one page only was built; the entries
+        # are regrouped here by page, in the order a full build adds them, instead.
+        built = set(self._order) if self._every else {self._urls[u] for u in self.changed}
+        for url in built:
+            self._search[url] = []
+        for entry in entries:
+            url = str(entry["location"]).split("#", 1)[0]
+            if url in built:
+                self._search[url].append(entry)
+        entries[:] = [e for url in self._order for e in self._search.get(url, [])]
+        if search is not None and hasattr(search, "search_index_prev"):
+            search.search_index_prev = None
+
+    def forget(self) -> None:
+        """After a failed build, the next one reads and builds everything."""
+        self._built, self._shape, self._titles = {}, None, None

@@ -1,0 +1,73 @@
+"""The HTML compactor: line-spanning white space shrinks; code, scripts and text stay as written."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from nexus_pm.compact import compact
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _read(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def test_indentation_and_blank_lines_go() -> None:
+    page = "<div>\n    \n      <p>one\n        two</p>\n\n\n   </div>\n"
+    assert compact(page) == "<div>\n<p>one\ntwo</p>\n</div>\n"
+
+
+def test_space_within_a_line_stays() -> None:
+    page = "<p>a  b\t c</p> <span>x</span>"
+    assert compact(page) == page
+
+
+def test_raw_elements_keep_every_byte() -> None:
+    inner = "  line one\n\n      indented\n\t\ttabbed\n"
+    for tag in ("pre", "PRE", "script", "style", "textarea"):
+        page = f"<div>\n   <{tag} class=x>{inner}</{tag} >\n   </div>"
+        assert compact(page) == f"<div>\n<{tag} class=x>{inner}</{tag} >\n</div>"
+
+
+def test_escaped_markup_opens_no_raw_element() -> None:
+    # A record's text reaches the page escaped, so it cannot shield what follows it.
+    page = "<p>&lt;pre&gt;\n    x</p>\n    <pre>  keep\n   this</pre>\n   <p>&lt;/pre&gt;\n   y</p>"
+    assert (
+        compact(page) == "<p>&lt;pre&gt;\nx</p>\n<pre>  keep\n   this</pre>\n<p>&lt;/pre&gt;\ny</p>"
+    )
+
+
+def test_same_elements_and_same_words() -> None:
+    page = (
+        '<html>\n  <head>\n    <title>T &amp; "q"</title>\n  </head>\n  <body>\n'
+        '    <a href="x"\n       title="y">\n      link\n    </a>\n'
+        "    <pre><code>  a\n    b</code></pre>\n  </body>\n</html>\n"
+    )
+    before, after = _read(page), _read(compact(page))
+    assert after.tags == before.tags
+    assert " ".join("".join(after.text).split()) == " ".join("".join(before.text).split())
+    assert "  a\n    b" in "".join(after.text)
+
+
+def test_carriage_returns_fold_too() -> None:
+    assert compact("<p>a \r\n\r\n   b</p>") == "<p>a\nb</p>"
+
+
+def test_attribute_values_keep_their_line_breaks() -> None:
+    page = '<div>\n    <a title="one\n    two" data-x="a\n\n b">\n   x</a>\n</div>'
+    assert compact(page) == '<div>\n<a title="one\n    two" data-x="a\n\n b">\nx</a>\n</div>'
