@@ -9,6 +9,7 @@ fetches only the index shards a query needs.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from importlib import resources
 from pathlib import Path
@@ -49,6 +50,11 @@ def _pagefind() -> str:
 def index_site(site_dir: Path) -> None:
     """Write the Pagefind index of the built site in `site_dir` into its `pagefind/` folder."""
     command = [_pagefind(), "--site", str(site_dir), "--output-subdir", INDEX_DIR, *_ARGS]
+    # A rebuild into the same folder (serve) would leave the last index's shards beside
+    # the new ones, which are named by their content: the folder is the build's own.
+    index = site_dir / INDEX_DIR
+    if index.is_dir() and not index.is_symlink():
+        shutil.rmtree(index)
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:

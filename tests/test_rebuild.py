@@ -109,8 +109,23 @@ def test_rebuilt_pages_match_a_fresh_build(project: Path, tmp_path: Path) -> Non
         rebuild(project, site)
     finally:
         config.plugins.on_shutdown()
+    # A preview renders Markdown pages (an HTML page's source would not show an edit), so the
+    # build to match is one on that path too.
+    (project / "mkdocs-markdown.yml").write_text(
+        "INHERIT: mkdocs.yml\nplugins:\n  nexus-pm:\n    html: false\n", encoding="utf-8"
+    )
     subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(fresh)],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            "mkdocs-markdown.yml",
+            "-d",
+            str(fresh),
+        ],
         cwd=project,
         env={**os.environ, "SITE_URL": URL},
         check=True,
