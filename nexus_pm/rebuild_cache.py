@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import MutableMapping
@@ -54,8 +55,11 @@ class RecordCache:
         if kept is not None and kept[0] == _digest(data) and kept[1] == key:
             return kept[2]
         record = load_file(path, **options)
-        # Hash what was read: a file rewritten since then is read again next time.
-        self._kept[path] = (_digest(record.text.encode("utf-8")), key, record)
+        # Kept only if the file did not change while it was loaded, so that the record is
+        # surely that of these bytes (the loader drops a BOM and CRLFs: its text is not).
+        with contextlib.suppress(OSError):
+            if path.read_bytes() == data:
+                self._kept[path] = (_digest(data), key, record)
         return record
 
 

@@ -13,6 +13,8 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from nexus_pm.loader import MAX_BYTES
+from nexus_pm.rebuild_cache import RecordCache
 from nexus_pm.render import Renderer
 
 from .conftest import SEED
@@ -147,3 +149,16 @@ def tree(site: Path) -> dict[str, bytes]:
 
 def search(data: bytes) -> list[dict[str, Any]]:
     return sorted(json.loads(data)["docs"], key=lambda e: json.dumps(e, sort_keys=True))
+
+
+def test_a_record_is_read_again_only_when_its_bytes_change(tmp_path: Path) -> None:
+    cache = RecordCache()
+    path = tmp_path / SEED.name
+    # CRLF line ends: the loader's text is not the file's bytes, the cache still holds.
+    path.write_bytes(SEED.read_bytes().replace(b"\n", b"\r\n"))
+    first = cache.load(path, max_bytes=MAX_BYTES)
+    assert cache.load(path, max_bytes=MAX_BYTES) is first
+    path.write_bytes(path.read_bytes().replace(b"Voice service down", b"Voice service edited"))
+    second = cache.load(path, max_bytes=MAX_BYTES)
+    assert second is not first
+    assert second.incident.title.startswith("Voice service edited")
