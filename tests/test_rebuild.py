@@ -113,8 +113,11 @@ def test_rebuilt_pages_match_a_fresh_build(project: Path, tmp_path: Path) -> Non
         config.plugins.on_shutdown()
     # A preview renders Markdown pages (an HTML page's source would not show an edit), so the
     # build to match is one on that path too.
+    config_text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "  - nexus-pm:\n" in config_text
     (project / "mkdocs-markdown.yml").write_text(
-        "INHERIT: mkdocs.yml\nplugins:\n  nexus-pm:\n    html: false\n", encoding="utf-8"
+        config_text.replace("  - nexus-pm:\n", "  - nexus-pm:\n      html: false\n", 1),
+        encoding="utf-8",
     )
     subprocess.run(
         [
