@@ -71,3 +71,22 @@ def test_carriage_returns_fold_too() -> None:
 def test_attribute_values_keep_their_line_breaks() -> None:
     page = '<div>\n    <a title="one\n    two" data-x="a\n\n b">\n   x</a>\n</div>'
     assert compact(page) == '<div>\n<a title="one\n    two" data-x="a\n\n b">\nx</a>\n</div>'
+
+
+def test_no_space_between_two_block_elements() -> None:
+    page = "<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>\n<p>x</p> <div>\n<a>1</a>\n<a>2</a>\n</div>"
+    # Between list items nothing is rendered; between links (inline) a space is, so it stays.
+    assert compact(page) == "<ul><li>a</li><li>b</li></ul><p>x</p> <div>\n<a>1</a>\n<a>2</a>\n</div>"
+
+
+def test_code_blocks_lose_only_their_white_space_spans() -> None:
+    code = '<pre><span class="k">RUN</span><span class="w"> </span><span class="w">\n\t</span>x</pre>'
+    assert compact(code) == '<pre><span class="k">RUN</span> \n\tx</pre>'
+    # Outside a code block the same markup is not Pygments' and stays as it is.
+    outside = '<p><span class="w"> </span></p>'
+    assert compact(outside) == outside
+
+
+def test_a_spaces_span_with_text_stays() -> None:
+    code = '<pre><span class="w"> x </span></pre>'
+    assert compact(code) == code

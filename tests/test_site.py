@@ -234,3 +234,14 @@ def test_incident_toc_lists_sections_only(site: Path) -> None:
     assert 'href="#1-question-the-assumption"' not in toc
     # The subsections themselves are still on the page, with their anchors.
     assert 'id="root-cause"' in html and 'id="1-question-the-assumption"' in html
+
+
+def test_every_incident_page_is_under_40_kb(site: Path) -> None:
+    # A page is read on phones over slow links: the seed, the longest record, stays under 40 KB.
+    pages = sorted((site / "incidents").glob("inc-*/index.html"))
+    assert pages
+    sizes = {p.parent.name: p.stat().st_size for p in pages}
+    assert max(sizes.values()) < 40 * 1024, sizes
+    # The compaction kept every code block's text: the seed's Dockerfile lines are all there.
+    seed = (site / "incidents/inc-0001/index.html").read_text(encoding="utf-8")
+    assert "pip install --user" in seed and 'class="w"' not in seed
