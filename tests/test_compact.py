@@ -76,11 +76,15 @@ def test_attribute_values_keep_their_line_breaks() -> None:
 def test_no_space_between_two_block_elements() -> None:
     page = "<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>\n<p>x</p> <div>\n<a>1</a>\n<a>2</a>\n</div>"
     # Between list items nothing is rendered; between links (inline) a space is, so it stays.
-    assert compact(page) == "<ul><li>a</li><li>b</li></ul><p>x</p> <div>\n<a>1</a>\n<a>2</a>\n</div>"
+    assert (
+        compact(page) == "<ul><li>a</li><li>b</li></ul><p>x</p> <div>\n<a>1</a>\n<a>2</a>\n</div>"
+    )
 
 
 def test_code_blocks_lose_only_their_white_space_spans() -> None:
-    code = '<pre><span class="k">RUN</span><span class="w"> </span><span class="w">\n\t</span>x</pre>'
+    code = (
+        '<pre><span class="k">RUN</span><span class="w"> </span><span class="w">\n\t</span>x</pre>'
+    )
     assert compact(code) == '<pre><span class="k">RUN</span> \n\tx</pre>'
     # Outside a code block the same markup is not Pygments' and stays as it is.
     outside = '<p><span class="w"> </span></p>'
