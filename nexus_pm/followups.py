@@ -9,10 +9,8 @@ from dataclasses import dataclass
 
 from .layout import page_uri
 from .loader import Record
-from .record_followup import ActionItem, ActionStatus
+from .record_followup import SETTLED, ActionItem, ActionStatus
 
-#: Statuses after which nothing is left to do; an item with no status stated is open.
-SETTLED = frozenset({ActionStatus.DONE, ActionStatus.WONT_DO})
 UNSTATED = ActionStatus.OPEN
 NO_SERVICE = "(no service)"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 
 from .loader import Record
 from .models import Incident, Status
-from .record_followup import ActionItem, ActionStatus
+from .record_followup import SETTLED, ActionItem
 from .record_parts import Analysis, Change, Fact, Step
 from .record_sections import Block, CodeBlock, JsonBlock, LinksBlock, LogBlock
 from .record_types import zone
@@ -20,8 +20,6 @@ LESSONS = (
     ("went_wrong", "What went wrong"),
     ("lucky", "Where we got lucky"),
 )
-# An item without an owner is shown as such, unless nothing is left to do.
-SETTLED = (ActionStatus.DONE, ActionStatus.WONT_DO)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,10 @@ class ActionStatus(StrEnum):
     WONT_DO = "wont-do"
 
 
+#: Statuses after which nothing is left to do; an item with no status stated is open.
+SETTLED = frozenset({ActionStatus.DONE, ActionStatus.WONT_DO})
+
+
 class Horizon(StrEnum):
     """When an action item is meant to land, roughly."""
 
