@@ -36,12 +36,30 @@ TASKS: dict[str, list[list[str]]] = {
 EXTRAS = {"site": "", "serve": "", "check": "", "test": "test,dev", "lint": "test,dev"}
 
 
+def _outer_pip() -> bool:
+    """Whether the pip that runs this script can install into another environment (22.3+)."""
+    try:
+        import pip
+    except ImportError:
+        return False
+    major, minor = (int(part) for part in pip.__version__.split(".")[:2])
+    return (major, minor) >= (22, 3)
+
+
 def installer() -> list[str]:
-    """uv where it is present (much faster), else the venv's own pip."""
+    """uv where it is present (much faster), else pip.
+
+    pip installs without compiling bytecode (Python compiles each module on first use)
+    and, where it can, from outside the venv, which then needs no pip of its own: a
+    third less on disk and time.
+    """
     uv = shutil.which("uv")
     if uv:
         return [uv, "pip", "install", "--python", str(PYTHON)]
-    return [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar=on"]
+    quiet = ["--disable-pip-version-check", "--progress-bar=on", "--no-compile"]
+    if _outer_pip() and not (BIN / "pip").exists():
+        return [sys.executable, "-m", "pip", "--python", str(PYTHON), "install", *quiet]
+    return [str(PYTHON), "-m", "pip", "install", *quiet]
 
 
 def ensure_env(extras: str) -> None:
@@ -53,7 +71,7 @@ def ensure_env(extras: str) -> None:
         return
     if not PYTHON.exists():
         print("creating .venv", file=sys.stderr, flush=True)
-        venv.create(VENV, with_pip=shutil.which("uv") is None)
+        venv.create(VENV, with_pip=shutil.which("uv") is None and not _outer_pip())
     what = f"{ROOT}[{','.join(sorted(wanted))}]" if wanted else str(ROOT)
     print(
         f"installing nexus-pm{' with ' + extras if extras else ''} into .venv",
