@@ -108,11 +108,21 @@ class Counter:
         return total
 
 
-def search_box(browser: Browser, url: str, query: str) -> tuple[float, int, int, str]:
+@contextlib.contextmanager
+def counted(browser: Browser, *, counting: bool) -> Iterator[tuple[Any, Counter]]:
+    """A fresh page (no cache) and the counter of what it fetches, closed afterwards."""
     context = browser.new_context()
     try:
         page = context.new_page()
         counter = Counter(page)
+        counter.on = counting
+        yield page, counter
+    finally:
+        context.close()
+
+
+def search_box(browser: Browser, url: str, query: str) -> tuple[float, int, int, str]:
+    with counted(browser, counting=False) as (page, counter):
         page.goto(url)
         page.wait_for_load_state("networkidle")
         counter.on = True
@@ -127,16 +137,10 @@ def search_box(browser: Browser, url: str, query: str) -> tuple[float, int, int,
         page.wait_for_load_state("networkidle")
         fetched = counter.bytes
         return took, fetched, counter.requests, first
-    finally:
-        context.close()
 
 
 def paste_page(browser: Browser, url: str, text: str) -> tuple[float, int, int, str]:
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        counter = Counter(page)
-        counter.on = True
+    with counted(browser, counting=True) as (page, counter):
         start = time.perf_counter()
         page.goto(url + "seen/", wait_until="commit")
         page.wait_for_selector("#nexus-seen-input")
@@ -147,24 +151,16 @@ def paste_page(browser: Browser, url: str, text: str) -> tuple[float, int, int, 
         page.wait_for_load_state("networkidle")
         fetched = counter.bytes
         return took, fetched, counter.requests, first
-    finally:
-        context.close()
 
 
 def floor(browser: Browser, url: str) -> tuple[float, int]:
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        counter = Counter(page)
-        counter.on = True
+    with counted(browser, counting=True) as (page, counter):
         start = time.perf_counter()
         page.goto(url, wait_until="load")
         took = time.perf_counter() - start
         page.wait_for_load_state("networkidle")
         fetched = counter.bytes
         return took, fetched
-    finally:
-        context.close()
 
 
 def queries() -> dict[str, str]:
