@@ -89,7 +89,9 @@ class Client:
         self.next_id += 1
         number = self.next_id
         self.send({"id": number, "method": method, "params": params})
-        reply = self.receive(lambda message: message.get("id") == number and "method" not in message)
+        reply = self.receive(
+            lambda message: message.get("id") == number and "method" not in message
+        )
         assert "error" not in reply, reply
         return reply.get("result")
 
@@ -111,7 +113,9 @@ class Client:
         result: Any = None
         if message["method"] == "workspace/configuration":
             sections = [item.get("section") for item in message["params"]["items"]]
-            result = [self.settings.get(section) if section else self.settings for section in sections]
+            result = [
+                self.settings.get(section) if section else self.settings for section in sections
+            ]
         self.send({"id": message["id"], "result": result})
 
     def diagnostics(self, path: Path, text: str) -> list[Message]:
@@ -122,8 +126,10 @@ class Client:
             {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}},
         )
         published = self.receive(
-            lambda message: message.get("method") == "textDocument/publishDiagnostics"
-            and message["params"]["uri"] == uri
+            lambda message: (
+                message.get("method") == "textDocument/publishDiagnostics"
+                and message["params"]["uri"] == uri
+            )
         )
         found: list[Message] = published["params"]["diagnostics"]
         return found
