@@ -17,11 +17,9 @@ import pytest
 
 from nexus_pm.init import EXAMPLE_STEM, SCHEMA, Plan, initialise
 
-from .components import need
+from .components import need, node_prefix
+from .conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-#: Where .ci/node-setup.sh installs the server (the same variable moves ajv).
-NODE_PREFIX_ENV = "NEXUS_PM_NODE_PREFIX"
 SERVER = Path("node_modules", "yaml-language-server", "bin", "yaml-language-server")
 #: A liveness bound on each wait for the server: a hang fails the test instead of blocking CI.
 REPLY_TIMEOUT = 60.0
@@ -32,7 +30,7 @@ Message = dict[str, Any]
 
 def server_command() -> list[str]:
     node = shutil.which("node")
-    server = Path(os.environ.get(NODE_PREFIX_ENV) or ROOT / ".cache" / "node") / SERVER
+    server = node_prefix() / SERVER
     problem = (
         "no `node` on PATH"
         if node is None
@@ -66,8 +64,9 @@ def _read_messages(stream: BinaryIO, inbox: queue.Queue[Message | None]) -> None
 class Client:
     """A minimal LSP client: it frames requests and answers what the server asks."""
 
-    def __init__(self, process: subprocess.Popen[bytes], settings: Message) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], settings: Message, log: Path) -> None:
         self.process = process
+        self.log = log
         self.settings = settings
         self.next_id = 0
         self.inbox: queue.Queue[Message | None] = queue.Queue()
@@ -101,13 +100,22 @@ class Client:
             try:
                 message = self.inbox.get(timeout=REPLY_TIMEOUT)
             except queue.Empty:
-                pytest.fail(f"yaml-language-server sent nothing for {REPLY_TIMEOUT:.0f} s")
+                pytest.fail(
+                    f"yaml-language-server sent nothing for {REPLY_TIMEOUT:.0f} s{self._said()}"
+                )
             if message is None:
-                pytest.fail(f"yaml-language-server exited (code {self.process.poll()})")
+                pytest.fail(
+                    f"yaml-language-server exited (code {self.process.wait()}){self._said()}"
+                )
             if "method" in message and "id" in message:
                 self._answer(message)
             elif wanted(message):
                 return message
+
+    def _said(self) -> str:
+        """The end of what the server wrote to stderr, to explain a failure."""
+        said = self.log.read_text("utf-8", errors="replace")[-2000:]
+        return f"; its stderr:\n{said}" if said else ""
 
     def _answer(self, message: Message) -> None:
         result: Any = None
@@ -142,16 +150,14 @@ def start_server(tmp_path: Path) -> Iterator[Callable[[Path, Message], Client]]:
     started: list[subprocess.Popen[bytes]] = []
 
     def start(folder: Path, yaml_settings: Message) -> Client:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            cwd=tmp_path,
-        )
+        log = tmp_path / f"server-{len(started)}.stderr"
+        with log.open("wb") as stderr:
+            process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, cwd=tmp_path
+            )
         started.append(process)
         settings = {"yaml": {"validate": True, **yaml_settings}}
-        client = Client(process, settings)
+        client = Client(process, settings, log)
         client.request(
             "initialize",
             {
