@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install the JavaScript JSON Schema validator the schema tests run: ajv and
-# ajv-formats from the npm registry, into a folder inside the repo that git ignores.
+# Install the JavaScript tools the schema tests run: the JSON Schema validator ajv
+# and ajv-formats, and yaml-language-server (the YAML language server VS Code's YAML
+# extension runs), from the npm registry, into a folder inside the repo that git ignores.
 # Idempotent and quiet: installs only when the pinned versions are not there yet.
 #
 #   NEXUS_PM_NODE_PREFIX  where to install (default .cache/node in the repo); the
@@ -10,6 +11,8 @@ cd "$(dirname "$0")/.."
 
 AJV_VERSION="8.20.0"
 AJV_FORMATS_VERSION="3.0.1"
+# 1.x: 2.0 needs Node.js 22.13 or later, newer than the distribution's Node.js.
+YAML_LANGUAGE_SERVER_VERSION="1.25.0"
 prefix="${NEXUS_PM_NODE_PREFIX:-$PWD/.cache/node}"
 
 say() { printf 'node-setup: %s\n' "$*"; }
@@ -31,10 +34,13 @@ version() {
     fi
 }
 
-if [ "$(version ajv)" != "$AJV_VERSION" ] || [ "$(version ajv-formats)" != "$AJV_FORMATS_VERSION" ]; then
+if [ "$(version ajv)" != "$AJV_VERSION" ] || [ "$(version ajv-formats)" != "$AJV_FORMATS_VERSION" ] \
+    || [ "$(version yaml-language-server)" != "$YAML_LANGUAGE_SERVER_VERSION" ]; then
     mkdir -p "$prefix"
     npm install --prefix "$prefix" --no-fund --no-audit --loglevel=error --save-exact \
-        "ajv@$AJV_VERSION" "ajv-formats@$AJV_FORMATS_VERSION" >/dev/null
+        "ajv@$AJV_VERSION" "ajv-formats@$AJV_FORMATS_VERSION" \
+        "yaml-language-server@$YAML_LANGUAGE_SERVER_VERSION" >/dev/null
 fi
 
-say "node $(node --version); ajv $(version ajv), ajv-formats $(version ajv-formats) in $prefix"
+say "node $(node --version); ajv $(version ajv), ajv-formats $(version ajv-formats)," \
+    "yaml-language-server $(version yaml-language-server) in $prefix"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -16,11 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
-from .components import need
+from .components import need, node_prefix
 from .conftest import ROOT
 
-#: Where .ci/node-setup.sh installs ajv and ajv-formats; the same variable moves both.
-NODE_PREFIX_ENV = "NEXUS_PM_NODE_PREFIX"
 COMMITTED_SCHEMA = ROOT / "schemas" / "incident.schema.json"
 # No pattern in the schema may be invalid as an ECMAScript regex in unicode mode.
 KNOWN_BAD_PATTERNS: dict[str, set[str]] = {}
@@ -153,10 +150,6 @@ def check_jsonschema(*args: str | Path) -> tuple[int, dict[str, Any]]:
     except json.JSONDecodeError:
         report = {"status": "unreadable", "stdout": done.stdout, "stderr": done.stderr}
     return done.returncode, report
-
-
-def node_prefix() -> Path:
-    return Path(os.environ.get(NODE_PREFIX_ENV) or ROOT / ".cache" / "node")
 
 
 def ajv(files: Files, *instances: Path) -> dict[str, Any]:
