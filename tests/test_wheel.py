@@ -53,6 +53,15 @@ def test_the_wheel_holds_the_templates(wheel: Path) -> None:
     assert "nexus_pm/templates/init/example.yaml.j2" in names
 
 
+def _pip() -> list[str]:
+    """A pip to install with: the test environment's own, or, since `tasks.py` installs into
+    `.venv` from outside it and leaves none there, the base interpreter's."""
+    for python in (sys.executable, getattr(sys, "_base_executable", "")):
+        if python and run(python, "-c", "import pip", cwd=ROOT).returncode == 0:
+            return [python, "-m", "pip"]
+    raise AssertionError(f"no pip beside {sys.executable} or its base interpreter")
+
+
 @pytest.fixture
 def installed(wheel: Path, tmp_path: Path) -> Path:
     """A fresh venv with the wheel installed (no editable finder); its bin folder."""
@@ -65,7 +74,7 @@ def installed(wheel: Path, tmp_path: Path) -> Path:
     # The dependencies come from this test's own environment, so nothing is downloaded;
     # a plain path in a .pth file adds no editable finder, so nexus_pm is the wheel's.
     Path(purelib.stdout.strip(), "deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    pip = [sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index"]
+    pip = [*_pip(), "--python", python, "install", "--no-deps", "--no-index"]
     done = run(*pip, wheel, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     work = tmp_path / "work"
