@@ -17,6 +17,7 @@ from .cli_options import (
     Paths,
     SiteUrl,
     app,
+    chosen,
     exit_with,
     linked,
     many,
@@ -133,6 +134,15 @@ def import_(
     )
 
 
+SiteName = Annotated[
+    str | None, typer.Option(help="Default: from the folder's name.", show_default=False)
+]
+Scale = Annotated[
+    str | None,
+    typer.Option(metavar="SEV1,SEV2,...", help="The scale, worst first. Default: SEV1-SEV4."),
+]
+
+
 @app.command()
 def init(
     folder: Annotated[
@@ -141,13 +151,8 @@ def init(
             help="The knowledge base's folder; made if missing.", parser=path_value, metavar="DIR"
         ),
     ] = Path("."),
-    site_name: Annotated[
-        str | None, typer.Option(help="Default: from the folder's name.", show_default=False)
-    ] = None,
-    severities: Annotated[
-        str | None,
-        typer.Option(metavar="SEV1,SEV2,...", help="The scale, worst first. Default: SEV1-SEV4."),
-    ] = None,
+    site_name: SiteName = None,
+    severities: Scale = None,
     prompt: Annotated[
         bool | None,
         typer.Option(
@@ -175,16 +180,8 @@ def list_(
     """Show incidents, newest first: id, date, severity, status, services, title."""
     from .commands import list as command
 
-    exit_with(
-        command.run(
-            paths,
-            services=service or [],
-            severities=severity or [],
-            statuses=status or [],
-            tags=tag or [],
-            as_json=as_json,
-        )
-    )
+    filters = chosen(services=service, severities=severity, statuses=status, tags=tag)
+    exit_with(command.run(paths, as_json=as_json, **filters))
 
 
 @app.command()
@@ -210,17 +207,9 @@ def actions(
     """Show open action items across incidents: unowned first, then overdue, then by due date."""
     from .commands import actions as command
 
+    filters = chosen(owners=owner, services=service, statuses=status)
     exit_with(
-        command.run(
-            paths,
-            owners=owner or [],
-            services=service or [],
-            statuses=status or [],
-            overdue=overdue,
-            today=today,
-            as_json=as_json,
-            fail=fail,
-        )
+        command.run(paths, overdue=overdue, today=today, as_json=as_json, fail=fail, **filters)
     )
 
 

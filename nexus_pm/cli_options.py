@@ -57,6 +57,11 @@ def exit_with(code: int) -> None:
         raise typer.Exit(code)
 
 
+def chosen(**given: list[str] | None) -> dict[str, list[str]]:
+    """Repeatable filter options as lists: Typer gives None for one never used."""
+    return {name: value or [] for name, value in given.items()}
+
+
 def linked(incidents: Path, config_file: Path, site_url: str | None) -> dict[str, Any]:
     """The options naming the records a command reads and the site its links point into."""
     return {"incidents": incidents, "config_file": config_file, "site_url": site_url}

@@ -10,6 +10,11 @@ from .importer import Block, Part, label_line
 LESSON_LISTS = {"went_well": "went_well", "went_wrong": "went_wrong", "lucky": "lucky"}
 
 
+def add_paragraph(holder: Data, key: str, text: str) -> None:
+    """Put `text` after the paragraphs `holder[key]` holds, as the source had them in order."""
+    holder[key] = "\n\n".join(filter(None, [holder.get(key), text.strip()]))
+
+
 class FieldMapper(MapperState):
     """The handlers of the name table's field sections; each returns the blocks it did not take."""
 
@@ -41,9 +46,7 @@ class FieldMapper(MapperState):
                 if facts:
                     impact.setdefault("figures", []).extend(facts)
                 else:
-                    impact["text"] = "\n\n".join(
-                        filter(None, [impact.get("text"), block.text.strip()])
-                    )
+                    add_paragraph(impact, "text", block.text)
             elif block.kind == "list":
                 for item in block.items:
                     pair = label_line(ib.item_text(item))
@@ -140,16 +143,14 @@ class FieldMapper(MapperState):
 
     def _resolution(self, part: Part) -> list[Block]:
         fix = self.d.setdefault("fix", {})
-        rest = []
         for block in part.blocks:
             if block.kind == "text":
-                fix["summary"] = "\n\n".join(filter(None, [fix.get("summary"), block.text.strip()]))
+                add_paragraph(fix, "summary", block.text)
             elif block.kind == "list":
                 fix.setdefault("steps", []).extend(
                     {"title": t} for t in (ib.item_text(i) for i in block.items) if t
                 )
-            else:
-                rest.append(block)
+        rest = [b for b in part.blocks if b.kind not in ("text", "list")]
         for sub in part.parts:
             codes = [b for b in sub.blocks if b.kind == "code" and b.text.strip()]
             if section_kind(sub.title) or len(codes) != 1 or len(sub.blocks) != 1 or sub.parts:

@@ -55,6 +55,11 @@ class Lines:
     path: str
     lines: tuple[str, ...]
 
+    @classmethod
+    def split(cls, text: str, path: str) -> Lines:
+        """`text` cut at each newline."""
+        return cls(path, tuple(text.split("\n")))
+
 
 @dataclass(frozen=True)
 class Documents:
@@ -77,10 +82,6 @@ def format_of(path: str) -> str | None:
     suffix = path.rsplit("/", 1)[-1].rpartition(".")[2].lower() if "." in path else ""
     language = SUFFIX_LANGUAGE.get(suffix)
     return language if language in FORMAT_LANGUAGES else None
-
-
-def parse_lines(text: str, path: str) -> Lines:
-    return Lines(path, tuple(text.split("\n")))
 
 
 def parse_documents(text: str, path: str, fmt: str | None = None) -> Documents:
@@ -118,7 +119,7 @@ def _kind(name: str, parse: Any, languages: tuple[str, ...] = ()) -> Kind[Any]:
 
 
 KINDS: tuple[Kind[Any], ...] = (
-    _kind("lines", parse_lines),
+    _kind("lines", Lines.split),
     _kind("document", parse_documents, ("yaml", "yml", "json", "toml")),
     *(
         _kind(fmt, functools.partial(parse_documents, fmt=fmt), langs)
