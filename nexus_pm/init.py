@@ -13,7 +13,7 @@ import jinja2
 
 from . import __version__
 from .claim import publish
-from .config import settings_from_mapping
+from .config import Settings, settings_from_mapping
 from .errors import NexusError, UsageError, display_path
 from .files import write_in_folders, write_new
 from .loader import collect, parse_incident
@@ -108,7 +108,7 @@ def initialise(folder: Path, plan: Plan) -> Report:
     for target, template in FILES:
         text = env.get_template(f"init/{template}").render(**values.get(target, {}))
         _write(folder, target, text, report)
-    _write(folder, SCHEMA, json_schema_text(), report)
+    _write(folder, SCHEMA, json_schema_text(Settings(severities=plan.severities)), report)
     _example(folder, plan, env, report)
     _settings(folder, plan, report)
     return report

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from .config import Settings
 from .markdown import pipes
 from .models import Incident
 
@@ -26,8 +27,22 @@ def json_schema(model: type[BaseModel] = Incident) -> dict[str, Any]:
     return ordered
 
 
-def json_schema_text() -> str:
-    return json.dumps(json_schema(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+def json_schema_text(settings: Settings | None = None) -> str:
+    """The schema as a file; with a team's settings, its scale and its lists go in as enums.
+
+    Editors then flag `SEV9` or a service the team does not list while the record is
+    typed, as `validate` would; without settings the schema is the models' alone.
+    """
+    schema = json_schema()
+    if settings is not None:
+        properties = schema["properties"]
+        for branch in properties["severity"]["anyOf"]:
+            if branch.get("type") == "string":
+                branch["enum"] = list(settings.severities)
+        for key, allowed in (("services", settings.services), ("tags", settings.tags)):
+            if allowed is not None:
+                properties[key]["items"]["enum"] = list(allowed)
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
 def reference_page() -> str:

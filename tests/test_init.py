@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import yaml
 from mkdocs.utils.yaml import get_yaml_loader
 
 from nexus_pm import init
-from nexus_pm.config import load_settings
+from nexus_pm.config import Settings, load_settings
 from nexus_pm.reference import json_schema_text
 from nexus_pm.validate import load_records
 
@@ -58,7 +59,7 @@ def test_init_makes_a_knowledge_base_that_validates_and_builds(
         next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]
     }
     assert config["theme"]["name"] == "material"
-    assert (kb / "schemas/incident.schema.json").read_text() == json_schema_text()
+    assert (kb / "schemas/incident.schema.json").read_text() == json_schema_text(Settings())
     # The default scale needs no settings: no pyproject.toml is written.
     assert not (kb / "pyproject.toml").exists()
     (record,) = load_records([kb / "incidents"], context=load_settings(kb).context())
@@ -116,6 +117,11 @@ def test_another_scale_goes_into_a_new_pyproject(here: Path, cli_invoke: CliInvo
     (record,) = load_records([here / "incidents"], context=settings.context())
     assert record.incident.severity in settings.severities
     cli_invoke("validate")
+    # The schema editors read holds the same scale, and `schema --check` agrees it is current.
+    schema = json.loads((here / "schemas/incident.schema.json").read_text())
+    (graded,) = [b for b in schema["properties"]["severity"]["anyOf"] if "enum" in b]
+    assert graded["enum"] == ["P0", "P1", "P2"]
+    cli_invoke("schema", "--output", "schemas/incident.schema.json", "--check")
 
 
 def test_an_existing_pyproject_is_kept_and_the_table_shown(

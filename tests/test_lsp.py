@@ -209,11 +209,13 @@ def schema_problems(diagnostics: list[Message]) -> list[tuple[int, str]]:
     return sorted((item["range"]["start"]["line"], item["message"]) for item in diagnostics)
 
 
-def validate_lines(path: Path) -> dict[str, int]:
-    """The 1-based line `nexus-pm validate` names for each field it rejects in `path`."""
+def validate_lines(path: Path, root: Path | None = None) -> dict[str, int]:
+    """The 1-based line `nexus-pm validate`, run in `root`, names for each field it rejects."""
+    cwd = root or path.parent
+    name = path.relative_to(cwd).as_posix()
     done = subprocess.run(
-        [sys.executable, "-m", "nexus_pm", "validate", path.name],
-        cwd=path.parent,
+        [sys.executable, "-m", "nexus_pm", "validate", name],
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=REPLY_TIMEOUT,
@@ -222,7 +224,7 @@ def validate_lines(path: Path) -> dict[str, int]:
     assert done.returncode == 1, done
     found = {}
     for line in done.stderr.splitlines():
-        if line.startswith(f"{path.name}:"):
+        if line.startswith(f"{name}:"):
             _, number, field, _ = line.split(":", 3)
             found[field.strip()] = int(number)
     return found
@@ -236,8 +238,9 @@ def check_broken(client: Client, path: Path, text: str, schema: Path) -> None:
     problems = schema_problems(diagnostics)
     lines = bad_text.splitlines()
     assert lines[unknown] == "colour: red" and lines[severity] == "severity: 2"
-    assert [line for line, _ in problems] == sorted([unknown, severity]), problems
-    messages = dict(problems)
+    # A number for severity is off the scale as well as the wrong type: one line, two messages.
+    assert sorted({line for line, _ in problems}) == sorted([unknown, severity]), problems
+    messages = {line: " ".join(m for n, m in problems if n == line) for line, _ in problems}
     assert "colour" in messages[unknown] and "not allowed" in messages[unknown]
     assert "string" in messages[severity].lower(), messages[severity]
     for item in diagnostics:
@@ -270,6 +273,28 @@ def test_records_made_by_init_are_checked_through_its_vscode_settings(
     client = start_server(tmp_path, yaml_settings)
     assert client.diagnostics(example, text) == []
     check_broken(client, example.with_name("broken.yaml"), text, tmp_path / SCHEMA)
+
+
+def test_a_severity_off_the_teams_scale_is_flagged_where_validate_flags_it(
+    tmp_path: Path, start_server: Callable[[Path, Message], Client]
+) -> None:
+    # `init` writes the team's scale into the schema, so the editor knows it too.
+    initialise(tmp_path, Plan(site_name="Example team", severities=("P0", "P1", "P2")))
+    example = tmp_path / "incidents" / f"{EXAMPLE_STEM}.yaml"
+    text = example.read_text("utf-8")
+    lines = text.splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if line.startswith("severity:"))
+    assert lines[at] != "severity: SEV2\n"
+    lines[at] = "severity: SEV2\n"
+    client = start_server(tmp_path, {})
+    assert client.diagnostics(example, text) == []
+    bad = tmp_path / "incidents" / "off-scale.yaml"
+    bad.write_text("".join(lines), encoding="utf-8")
+    problems = schema_problems(client.diagnostics(bad, "".join(lines)))
+    assert [line for line, _ in problems] == [at], problems
+    assert "P0" in problems[0][1], problems
+    # Run where the team's pyproject.toml is, as the scale is read from there.
+    assert validate_lines(bad, tmp_path) == {"severity": at + 1}
 
 
 def test_the_repository_records_pass_their_schema(

@@ -8,12 +8,13 @@ from pathlib import Path
 from ..edge import err
 from ..errors import InvalidValue, display_path
 from ..files import write_output
+from . import settings
 
 
 def run(output: Path | None, *, check: bool) -> int:
     from ..reference import json_schema_text
 
-    text = json_schema_text()
+    text = json_schema_text(settings())
     if output is None:
         if check:
             raise InvalidValue("--check", "--check needs --output")
