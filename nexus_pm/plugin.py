@@ -30,7 +30,7 @@ from .loader import MAX_BYTES, Record, load_file
 from .pages import generate, repo_files, shown
 from .rebuild_cache import BuiltPages, PageCache, RecordCache, quiet_dirty_warning
 from .render import Renderer
-from .search import SEARCH_SCRIPT, index_site, theme_dir
+from .search import SEARCH_SCRIPT, index_site, leave_out_of_material_index, theme_dir
 from .signature_file import SCRIPT
 from .validate import load_records
 from .yamlsafe import FastSafeLoader
@@ -229,9 +229,11 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         if self._built is not None:
             self._built.forget()
 
+    @event_priority(50)  # before Material's search plugin reads the page's meta
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
+        leave_out_of_material_index(page)
         if page.file.src_uri in self._incident_pages:
             # Sections are enough to find one's way on an incident page; listing every
             # subsection too made the table of contents a fifth of the page's HTML.

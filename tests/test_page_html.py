@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ import yaml
 from nexus_pm.site import build_site
 
 from .conftest import ROOT
+from .pagefind_index import fragments
 from .test_bench import _synth
 from .test_injection import make_project, png, write_hostile_records
 from .test_site import _Text
@@ -85,11 +85,18 @@ def _both(project: Path) -> tuple[Path, Path]:
     return project / "site-md", project / "site-html"
 
 
-def _search(site: Path) -> dict[str, tuple[str, str]]:
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+_BLOCK_END = re.compile(r"\.(?= |$)")
+
+
+def _search(site: Path) -> dict[str, tuple[str, str, tuple[str, ...]]]:
     # Runs of white space are one space to a browser and to the search's tokenizer; the
-    # Markdown's indented continuation lines leave longer ones.
-    return {d["location"]: (d["title"], " ".join(d["text"].split())) for d in docs}
+    # Markdown's indented continuation lines leave longer ones. Pagefind ends a block with
+    # "." unless its source ends in punctuation, and the two paths write `)` or `'` as a
+    # character or as an entity, whose `;` counts as punctuation: the dots do not count.
+    return {
+        url: (page.title, _BLOCK_END.sub("", " ".join(page.content.split())), page.anchors)
+        for url, page in fragments(site).items()
+    }
 
 
 @pytest.fixture(scope="module")

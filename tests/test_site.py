@@ -16,6 +16,7 @@ from nexus_pm.site import build_site
 
 from .conftest import PROJECT_PARTS, ROOT
 from .fields import choices, models
+from .pagefind_index import fragments
 
 FACTS = Path(__file__).parent / "golden" / "seed_facts.txt"
 
@@ -97,15 +98,13 @@ def test_every_seed_fact_is_on_the_incident_page(site: Path) -> None:
 
 
 def test_search_index_finds_the_error(site: Path) -> None:
+    pages = fragments(site)
+    assert "No module named uvicorn" in pages["incidents/inc-0001/"].content
+    assert "Voice service down" in pages["incidents/inc-0001/"].title
+    # Material's index is written, as its plugin keeps the header's search box, but empty:
+    # the box asks Pagefind, and indexing every page twice cost a fifth of a build.
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    hits = {
-        doc["location"].split("#")[0]
-        for doc in index["docs"]
-        if "No module named uvicorn" in doc["text"]
-    }
-    assert "incidents/inc-0001/" in hits
-    # Group pages repeat titles only; keeping them out keeps the index small.
-    assert not any(loc.startswith(("tags/", "services/", "severity/")) for loc in hits)
+    assert index["docs"] == []
 
 
 def test_checklists_render_as_checkboxes(site: Path) -> None:
