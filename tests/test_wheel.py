@@ -1,5 +1,5 @@
-"""The built wheel carries its templates: `init`, `new`, `validate`, `build` and `check` work
-from it alone, in a knowledge base that `nexus-pm init` made outside the repo."""
+"""The built wheel carries its templates: `init`, `new`, `validate`, `build`, `check` and
+`serve` work from it alone, in a knowledge base that `nexus-pm init` made outside the repo."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
+from .test_serve import free_port, wait_for
 
 
 def run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -132,3 +133,23 @@ def test_a_knowledge_base_made_by_init_builds_from_the_installed_wheel(
     assert (kb / "site" / "services" / "checkout" / "index.html").is_file()
     rules = run(nexus, "check", cwd=kb)
     assert (rules.returncode, rules.stderr.strip()) == (0, "no findings in 0 files"), rules.stdout
+    # A preview from the same install shows the example draft, under its banner.
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    server = subprocess.Popen(
+        [str(nexus), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=kb,
+        env={**env, "SITE_URL": f"http://127.0.0.1:{port}/"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        draft = f"http://127.0.0.1:{port}/incidents/inc-0001/"
+        assert wait_for(draft, "This postmortem is a draft", 120), "serve never showed the draft"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
