@@ -16,10 +16,13 @@ __all__ = [
     "Entry",
     "Index",
     "Pattern",
+    "Prepared",
     "Source",
+    "assemble",
     "build_index",
     "glob_pieces",
     "pattern_problem",
+    "prepare",
     "source_of",
 ]
 
@@ -112,35 +115,61 @@ def pattern_problem(pattern: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """One incident as the index reads it: its error lines' signatures and tokens, and its
+    patterns' pieces. Worked out from that incident alone, so `match` can keep it."""
+
+    incident: str
+    #: (signature, tokens, code tokens) of each distinct error line, in the outputs' order.
+    lines: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = ()
+    #: (pattern as written, its glob pieces) of each signature pattern.
+    patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def prepare(source: Source) -> Prepared:
+    """What the index reads of one incident; ValueError for a pattern with no word in it."""
+    seen: set[str] = set()
+    lines = []
+    for output in source.outputs:
+        for _, line in output_lines(output):
+            sig = signature(line)
+            if sig.lower() not in seen:
+                seen.add(sig.lower())
+                lines.append((sig, tokens(sig), code_tokens(sig)))
+    patterns = []
+    for pattern in source.patterns:
+        problem = pattern_problem(pattern)
+        if problem:
+            raise ValueError(f"{source.incident}: {problem}")
+        patterns.append((pattern, glob_pieces(pattern)))
+    return Prepared(source.incident, tuple(lines), tuple(patterns))
+
+
 def build_index(sources: Iterable[Source]) -> Index:
     """Index each incident's error lines (from its outputs) and its signature patterns.
 
     Raises ValueError for a pattern with no word in it (such as `*`).
     """
+    return assemble(prepare(source) for source in sources)
+
+
+def assemble(prepared: Iterable[Prepared]) -> Index:
+    """The index of incidents already prepared: the weights, which span all of them."""
     incidents: list[str] = []
-    entries: list[Entry] = []
+    lines: list[tuple[int, str, frozenset[str], frozenset[str]]] = []
     raw_patterns: list[tuple[int, str, tuple[str, ...]]] = []
-    for source in sources:
-        number = len(incidents)
-        incidents.append(source.incident)
-        seen: set[str] = set()
-        for output in source.outputs:
-            for _, line in output_lines(output):
-                sig = signature(line)
-                if sig.lower() not in seen:
-                    seen.add(sig.lower())
-                    entries.append(Entry(number, sig, tokens(sig), code_tokens(sig), 0.0))
-        for pattern in source.patterns:
-            problem = pattern_problem(pattern)
-            if problem:
-                raise ValueError(f"{source.incident}: {problem}")
-            raw_patterns.append((number, pattern, glob_pieces(pattern)))
     # Rarity is counted in incidents, not lines: one incident's long traceback does
     # not make its words common.
     holders: dict[str, set[int]] = defaultdict(set)
-    for entry in entries:
-        for token in entry.tokens:
-            holders[token].add(entry.incident)
+    for one in prepared:
+        number = len(incidents)
+        incidents.append(one.incident)
+        for sig, toks, codes in one.lines:
+            lines.append((number, sig, toks, codes))
+            for token in toks:
+                holders[token].add(number)
+        raw_patterns.extend((number, raw, pieces) for raw, pieces in one.patterns)
     total = max(1, len(incidents))
     idf = {token: math.log(1 + total / len(held)) for token, held in holders.items()}
     for token in GENERIC & idf.keys():
@@ -149,13 +178,13 @@ def build_index(sources: Iterable[Source]) -> Index:
     postings: dict[str, list[int]] = defaultdict(list)
     exact: dict[str, list[int]] = defaultdict(list)
     weighed = []
-    for number, entry in enumerate(entries):
+    for number, (incident, sig, toks, codes) in enumerate(lines):
         # Summed in token order: the same float in every process and in the browser.
-        norm2 = sum(idf[token] ** 2 for token in sorted(entry.tokens))
-        weighed.append(Entry(entry.incident, entry.signature, entry.tokens, entry.codes, norm2))
-        for token in entry.tokens:
+        norm2 = sum(idf[token] ** 2 for token in sorted(toks))
+        weighed.append(Entry(incident, sig, toks, codes, norm2))
+        for token in toks:
             postings[token].append(number)
-        exact[entry.signature.lower()].append(number)
+        exact[sig.lower()].append(number)
     patterns = []
     pattern_postings: dict[str, list[int]] = defaultdict(list)
     for number, (incident, raw, pieces) in enumerate(raw_patterns):

@@ -1,0 +1,320 @@
+"""What `nexus-pm match` keeps of each valid record under .cache/nexus-pm/, by its file's bytes."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .cache_files import (
+    CACHE_DIR,
+    cache_folder,
+    code_digest,
+    digest,
+    file_hash,
+    is_dir,
+    make_cache_folders,
+    read_cache,
+    rules_digest,
+)
+from .errors import NexusError
+from .files import write_atomic
+from .loader import MAX_BYTES, Record, collect, load_file
+from .seen import Shown, check_patterns, fix_line
+from .signature_index import Index, Prepared, assemble, prepare, source_of
+from .validate import load_records
+
+__all__ = ["CACHE_DIR", "FORMAT", "SWITCH", "Known", "enabled", "known_of", "load"]
+
+#: Bumped when what an entry holds, or how it is written, changes.
+FORMAT = 1
+#: NEXUS_PM_CACHE=0 reads every record afresh and leaves the cache alone.
+SWITCH = "NEXUS_PM_CACHE"
+# checks.ruleset.RULES_DIR, which imports the rule models: a warm run needs none of them.
+_RULES = "rules"
+
+
+@dataclass(frozen=True)
+class Known:
+    """What `match` needs of one valid record, and what it checks across records."""
+
+    shown: Shown
+    related: tuple[str, ...]
+    #: Whether it writes a rule in its checklist, which other records' proofs may use.
+    rules: bool
+    prepared: Prepared
+
+
+def enabled() -> bool:
+    """Whether `match` may use the cache (NEXUS_PM_CACHE=0 turns it off)."""
+    return os.environ.get(SWITCH, "1") != "0"
+
+
+def known_of(record: Record) -> Known:
+    """What the cache keeps of a record whose signature patterns have been checked."""
+    incident = record.incident
+    return Known(
+        Shown(incident.id, incident.title, fix_line(incident)),
+        tuple(incident.related.incidents),
+        any(item.rule is not None for item in incident.prevention.checklist),
+        prepare(source_of(incident)),
+    )
+
+
+def load(
+    paths: Sequence[Path],
+    context: dict[str, object],
+    *,
+    cache: bool = True,
+    root: Path = Path("."),
+) -> tuple[Index, dict[str, Shown]]:
+    """The match index of the records under `paths`, and what hits show, by id.
+
+    The same as `index_records(load_records(...))`, problems included: the cache only
+    spares reading the records whose bytes it has seen valid, under the same code,
+    settings and rules. Whatever it cannot vouch for is loaded as before.
+    """
+    # Many small objects and no cycles, as in load_records: the collector would only rescan
+    # them (a third of a warm run's time at 5,000 records).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        state = _State.open(paths, context, root) if cache and enabled() else None
+        if state is not None:
+            quick = state.quick()
+            if quick is not None:
+                return quick
+        records = load_records(paths, context=context, root=root)
+        check_patterns(records)
+        knowns = {str(record.path): known_of(record) for record in records}
+        if state is not None:
+            state.save_loaded(knowns)
+        return _result(knowns.values())
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _result(knowns: Iterable[Known]) -> tuple[Index, dict[str, Shown]]:
+    # Sorted by id, as index_records sorts: the index, and every tie, whatever the order.
+    ordered = sorted(knowns, key=lambda known: known.shown.id)
+    index = assemble(known.prepared for known in ordered)
+    return index, {known.shown.id: known.shown for known in ordered}
+
+
+class _State:
+    """The cache file of one set of record paths, and the hashes of their files now."""
+
+    def __init__(self, file: Path, paths: Sequence[Path], key: str, **given: Any) -> None:
+        self.file = file
+        self.key = key
+        self.context: dict[str, object] = given["context"]
+        self.root: Path = given["root"]
+        stored = read_cache(file, FORMAT)
+        fresh = stored is not None and stored.get("key") == key
+        self.stored: dict[str, Any] = stored["files"] if stored is not None and fresh else {}
+        self.inline = stored.get("inline") if stored is not None and fresh else None
+        #: Record files in the order load_all reads them, with the root load_file gets.
+        self.files: list[tuple[Path, Path | None]] = []
+        self.listed = True
+        #: Each file's hash now; None for one never kept (a symlink, unreadable, too large).
+        self.hashes: dict[str, str | None] = {}
+        for top in paths:
+            problems: list[Any] = []
+            found, _ = collect([top], problems)
+            self.listed = self.listed and not problems
+            folder = top if is_dir(top) else None
+            for path in found:
+                self.files.append((path, folder))
+                self.hashes[str(path)] = file_hash(path)
+
+    @classmethod
+    def open(cls, paths: Sequence[Path], context: dict[str, object], root: Path) -> _State | None:
+        """The state, or None when there is no safe place for a cache or no key to trust."""
+        folder = cache_folder(root)
+        rules = rules_digest(root / _RULES)
+        code = code_digest()
+        if folder is None or rules is None or code is None:
+            return None
+        key = digest(json.dumps([FORMAT, code, context, MAX_BYTES, rules], sort_keys=True))
+        where = "\0".join(os.path.abspath(path) for path in paths)
+        file = folder / f"match-{digest(where)[:16]}.json"
+        return cls(file, paths, key, context=context, root=root)
+
+    def quick(self) -> tuple[Index, dict[str, Shown]] | None:
+        """The result from the cache and the changed files, or None if they cannot vouch."""
+        if not self.listed or self.inline is None:
+            return None
+        knowns: dict[str, Known] = {}
+        changed = []
+        for path, folder in self.files:
+            name = str(path)
+            entry, hashed = self.stored.get(name), self.hashes[name]
+            known = _decode(entry) if hashed is not None and _entry_hash(entry) == hashed else None
+            if known is None:
+                if isinstance(entry, dict) and entry.get("rules") is True:
+                    return None  # a record that wrote rules changed: every proof is redone
+                changed.append((path, folder))
+            else:
+                knowns[name] = known
+        # Many changes (a pull, a new branch) are loaded as without a cache, which is no
+        # slower and, when one of them is bad, does not load them twice.
+        if len(changed) > max(_FEW, len(self.files) // 10):
+            return None
+        loaded: dict[str, Record] = {}
+        for path, folder in changed:
+            try:
+                record = self._load(path, folder)
+                check_patterns([record])
+            except NexusError:
+                return None  # the full load says what is wrong, as it always has
+            loaded[str(path)] = record
+            knowns[str(path)] = known_of(record)
+        inline = self._inline(knowns)
+        if inline is None or inline != self.inline or not _cross_checked(knowns.values()):
+            return None  # a rule written in a record changed, or an id: the full load says
+        if loaded and not self._proved(knowns, loaded):
+            return None
+        try:
+            result = _result(knowns.values())
+        except ValueError:
+            return None  # a hand-made entry: a pattern with no word in it
+        if loaded or set(self.stored) != set(knowns):
+            self._save(knowns, inline, fresh=set(loaded))
+        return result
+
+    def save_loaded(self, knowns: dict[str, Known]) -> None:
+        """Keep the records that the full load found valid."""
+        inline = self._inline(knowns)
+        if self.listed and inline is not None:
+            self._save(knowns, inline, fresh=set(knowns))
+
+    def _load(self, path: Path, folder: Path | None) -> Record:
+        # As load_all reads each file.
+        return load_file(path, max_bytes=MAX_BYTES, root=folder, context=self.context)
+
+    def _inline(self, knowns: dict[str, Known]) -> str | None:
+        """A digest of the files of records that write rules; None if one has no hash."""
+        writers = [(name, self.hashes.get(name)) for name, known in knowns.items() if known.rules]
+        if any(hashed is None for _, hashed in writers):
+            return None
+        return digest(json.dumps(sorted(writers)))
+
+    def _proved(self, knowns: dict[str, Known], loaded: dict[str, Record]) -> bool:
+        """Whether the changed records' linked rules flag their before snippets and pass
+        their after ones, and every rule id is still written once, as `validate` requires."""
+        from .checks.links import record_check_problems
+        from .checks.ruleset import load_shared
+
+        records = []
+        for path, folder in self.files:
+            name = str(path)
+            if name in loaded:
+                records.append(loaded[name])
+            elif knowns[name].rules:
+                # Its rules may be what a changed record links: they are read again.
+                try:
+                    records.append(self._load(path, folder))
+                except NexusError:
+                    return False
+        shared, bad = load_shared(self.root)
+        return not bad and not record_check_problems(records, shared)
+
+    def _save(self, knowns: dict[str, Known], inline: str, fresh: set[str]) -> None:
+        files = {}
+        for name, known in knowns.items():
+            hashed = self.hashes.get(name)
+            # A record loaded now is kept only if its file still has the bytes hashed before
+            # it was loaded, so that the entry is surely theirs.
+            if hashed is None or (name in fresh and file_hash(Path(name)) != hashed):
+                continue
+            files[name] = _encode(known, hashed)
+        data = {"format": FORMAT, "key": self.key, "inline": inline, "files": files}
+        text = json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n"
+        try:
+            if make_cache_folders(self.file.parent):
+                write_atomic(self.file, text)
+        except OSError:
+            pass  # a read-only checkout: no cache, the same answers
+
+
+# Up to this many changed records are loaded one by one beside the cached rest.
+_FEW = 50
+
+
+def _cross_checked(knowns: Iterable[Known]) -> bool:
+    """The rules that span records (cross_record_problems): ids unique, related ids exist."""
+    ids: set[str] = set()
+    related: set[str] = set()
+    count = 0
+    for known in knowns:
+        ids.add(known.shown.id)
+        related.update(known.related)
+        count += 1
+    return len(ids) == count and related <= ids
+
+
+def _encode(known: Known, hashed: str) -> dict[str, Any]:
+    shown, prepared = known.shown, known.prepared
+    return {
+        "hash": hashed,
+        "id": shown.id,
+        "title": shown.title,
+        "fix": shown.fix,
+        "related": list(known.related),
+        "rules": known.rules,
+        # Tokens are words of letters, digits and `_`: a space parts them.
+        "lines": [[sig, " ".join(sorted(t)), " ".join(sorted(c))] for sig, t, c in prepared.lines],
+        "patterns": [[raw, list(pieces)] for raw, pieces in prepared.patterns],
+    }
+
+
+def _entry_hash(entry: Any) -> object:
+    return entry.get("hash") if isinstance(entry, dict) else None
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split(" ")) if text else frozenset()
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _decode(entry: Any) -> Known | None:
+    """The Known of a cache entry, or None if it is not one this module wrote."""
+    if not isinstance(entry, dict):
+        return None
+    try:
+        ident, title, fix = entry["id"], entry["title"], entry["fix"]
+        related, rules, lines, patterns = (
+            entry[k] for k in ("related", "rules", "lines", "patterns")
+        )
+    except KeyError:
+        return None
+    if not (isinstance(ident, str) and isinstance(title, str) and isinstance(rules, bool)):
+        return None
+    if not (fix is None or isinstance(fix, str)) or not _texts(related):
+        return None
+    if not (isinstance(lines, list) and isinstance(patterns, list)):
+        return None
+    if not all(
+        isinstance(line, list) and len(line) == 3 and all(isinstance(part, str) for part in line)
+        for line in lines
+    ):
+        return None
+    if not all(
+        isinstance(one, list) and len(one) == 2 and isinstance(one[0], str) and _texts(one[1])
+        for one in patterns
+    ):
+        return None
+    prepared = Prepared(
+        ident,
+        tuple((sig, _words(toks), _words(codes)) for sig, toks, codes in lines),
+        tuple((raw, tuple(pieces)) for raw, pieces in patterns),
+    )
+    return Known(Shown(ident, title, fix), tuple(related), rules, prepared)
