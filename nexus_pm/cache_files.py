@@ -45,14 +45,20 @@ def file_hash(path: Path) -> str | None:
         fd = os.open(path, _NO_FOLLOW)
     except OSError:
         return None
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-                return None
-            return hashlib.sha256(handle.read()).hexdigest()
-        except OSError:
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
+        hashed, size = hashlib.sha256(), 0
+        while chunk := os.read(fd, 1 << 20):
+            size += len(chunk)
+            if size > MAX_BYTES:
+                return None
+            hashed.update(chunk)
+        return hashed.hexdigest()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def is_dir(path: Path) -> bool:

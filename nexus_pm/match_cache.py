@@ -43,10 +43,11 @@ class Known:
     """What `match` needs of one valid record, and what it checks across records."""
 
     shown: Shown
-    related: tuple[str, ...]
-    #: Whether it writes a rule in its checklist, which other records' proofs may use.
-    rules: bool
     prepared: Prepared
+    #: The ids it relates, which must exist; whether it writes a rule in its checklist,
+    #: which other records' proofs may use.
+    related: tuple[str, ...]
+    rules: bool
 
 
 def enabled() -> bool:
@@ -59,9 +60,9 @@ def known_of(record: Record) -> Known:
     incident = record.incident
     return Known(
         Shown(incident.id, incident.title, fix_line(incident)),
+        prepare(source_of(incident)),
         tuple(incident.related.incidents),
         any(item.rule is not None for item in incident.prevention.checklist),
-        prepare(source_of(incident)),
     )
 
 
@@ -119,7 +120,7 @@ class _State:
         self.stored: dict[str, Any] = stored["files"] if stored is not None and fresh else {}
         self.inline = stored.get("inline") if stored is not None and fresh else None
         #: Record files in the order load_all reads them, with the root load_file gets.
-        self.files: list[tuple[Path, Path | None]] = []
+        self.files: list[tuple[str, Path, Path | None]] = []
         self.listed = True
         #: Each file's hash now; None for one never kept (a symlink, unreadable, too large).
         self.hashes: dict[str, str | None] = {}
@@ -129,7 +130,7 @@ class _State:
             self.listed = self.listed and not problems
             folder = top if is_dir(top) else None
             for path in found:
-                self.files.append((path, folder))
+                self.files.append((str(path), path, folder))
                 self.hashes[str(path)] = file_hash(path)
 
     @classmethod
@@ -151,14 +152,13 @@ class _State:
             return None
         knowns: dict[str, Known] = {}
         changed = []
-        for path, folder in self.files:
-            name = str(path)
+        for name, path, folder in self.files:
             entry, hashed = self.stored.get(name), self.hashes[name]
             known = _decode(entry) if hashed is not None and _entry_hash(entry) == hashed else None
             if known is None:
                 if isinstance(entry, dict) and entry.get("rules") is True:
                     return None  # a record that wrote rules changed: every proof is redone
-                changed.append((path, folder))
+                changed.append((name, path, folder))
             else:
                 knowns[name] = known
         # Many changes (a pull, a new branch) are loaded as without a cache, which is no
@@ -166,14 +166,14 @@ class _State:
         if len(changed) > max(_FEW, len(self.files) // 10):
             return None
         loaded: dict[str, Record] = {}
-        for path, folder in changed:
+        for name, path, folder in changed:
             try:
                 record = self._load(path, folder)
                 check_patterns([record])
             except NexusError:
                 return None  # the full load says what is wrong, as it always has
-            loaded[str(path)] = record
-            knowns[str(path)] = known_of(record)
+            loaded[name] = record
+            knowns[name] = known_of(record)
         inline = self._inline(knowns)
         if inline is None or inline != self.inline or not _cross_checked(knowns.values()):
             return None  # a rule written in a record changed, or an id: the full load says
@@ -211,8 +211,7 @@ class _State:
         from .checks.ruleset import load_shared
 
         records = []
-        for path, folder in self.files:
-            name = str(path)
+        for name, path, folder in self.files:
             if name in loaded:
                 records.append(loaded[name])
             elif knowns[name].rules:
@@ -281,40 +280,28 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split(" ")) if text else frozenset()
 
 
-def _texts(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-
 def _decode(entry: Any) -> Known | None:
     """The Known of a cache entry, or None if it is not one this module wrote."""
-    if not isinstance(entry, dict):
-        return None
+    # Checked to the last string, so that no value of another type reaches the matcher.
     try:
-        ident, title, fix = entry["id"], entry["title"], entry["fix"]
-        related, rules, lines, patterns = (
-            entry[k] for k in ("related", "rules", "lines", "patterns")
-        )
-    except KeyError:
+        ident, title, fix, rules = entry["id"], entry["title"], entry["fix"], entry["rules"]
+        related = tuple(entry["related"])
+        lines = []
+        for sig, toks, codes in entry["lines"]:
+            if type(sig) is not str or type(toks) is not str or type(codes) is not str:
+                return None
+            lines.append((sig, _words(toks), _words(codes)))
+        patterns = []
+        for raw, pieces in entry["patterns"]:
+            if type(raw) is not str or type(pieces) is not list:
+                return None
+            patterns.append((raw, tuple(pieces)))
+    except (KeyError, TypeError, ValueError):
+        return None  # not a mapping, a key missing, a list of another length
+    texts = [ident, title, *related, *(piece for _, pieces in patterns for piece in pieces)]
+    if fix is not None:
+        texts.append(fix)
+    if type(rules) is not bool or not all(type(text) is str for text in texts):
         return None
-    if not (isinstance(ident, str) and isinstance(title, str) and isinstance(rules, bool)):
-        return None
-    if not (fix is None or isinstance(fix, str)) or not _texts(related):
-        return None
-    if not (isinstance(lines, list) and isinstance(patterns, list)):
-        return None
-    if not all(
-        isinstance(line, list) and len(line) == 3 and all(isinstance(part, str) for part in line)
-        for line in lines
-    ):
-        return None
-    if not all(
-        isinstance(one, list) and len(one) == 2 and isinstance(one[0], str) and _texts(one[1])
-        for one in patterns
-    ):
-        return None
-    prepared = Prepared(
-        ident,
-        tuple((sig, _words(toks), _words(codes)) for sig, toks, codes in lines),
-        tuple((raw, tuple(pieces)) for raw, pieces in patterns),
-    )
-    return Known(Shown(ident, title, fix), tuple(related), rules, prepared)
+    prepared = Prepared(ident, tuple(lines), tuple(patterns))
+    return Known(Shown(ident, title, fix), prepared, related, rules)

@@ -6,10 +6,14 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .models import Incident
 from .signature_lines import output_lines
 from .signature_text import GENERIC, code_tokens, normalise, signature, tokens
+
+if TYPE_CHECKING:
+    # Only named: `match` with every record cached starts without the models.
+    from .models import Incident
 
 __all__ = [
     "GENERIC_IDF",
@@ -159,38 +163,41 @@ def assemble(prepared: Iterable[Prepared]) -> Index:
     incidents: list[str] = []
     lines: list[tuple[int, str, frozenset[str], frozenset[str]]] = []
     raw_patterns: list[tuple[int, str, tuple[str, ...]]] = []
+    postings: dict[str, list[int]] = defaultdict(list)
+    exact: dict[str, list[int]] = defaultdict(list)
     # Rarity is counted in incidents, not lines: one incident's long traceback does
     # not make its words common.
-    holders: dict[str, set[int]] = defaultdict(set)
+    holders: dict[str, int] = defaultdict(int)
     for one in prepared:
         number = len(incidents)
         incidents.append(one.incident)
+        held: set[str] = set()
         for sig, toks, codes in one.lines:
-            lines.append((number, sig, toks, codes))
             for token in toks:
-                holders[token].add(number)
+                postings[token].append(len(lines))
+            exact[sig.lower()].append(len(lines))
+            lines.append((number, sig, toks, codes))
+            held |= toks
+        for token in held:
+            holders[token] += 1
         raw_patterns.extend((number, raw, pieces) for raw, pieces in one.patterns)
     total = max(1, len(incidents))
-    idf = {token: math.log(1 + total / len(held)) for token, held in holders.items()}
+    idf = {token: math.log(1 + total / held) for token, held in holders.items()}
     for token in GENERIC & idf.keys():
         idf[token] = min(idf[token], GENERIC_IDF)
     unknown_idf = math.log(1 + total)
-    postings: dict[str, list[int]] = defaultdict(list)
-    exact: dict[str, list[int]] = defaultdict(list)
-    weighed = []
-    for number, (incident, sig, toks, codes) in enumerate(lines):
-        # Summed in token order: the same float in every process and in the browser.
-        norm2 = sum(idf[token] ** 2 for token in sorted(toks))
-        weighed.append(Entry(incident, sig, toks, codes, norm2))
-        for token in toks:
-            postings[token].append(number)
-        exact[sig.lower()].append(number)
+    square = {token: weight**2 for token, weight in idf.items()}
+    # Summed in token order: the same float in every process and in the browser.
+    weighed = [
+        Entry(incident, sig, toks, codes, sum(map(square.__getitem__, sorted(toks))))
+        for incident, sig, toks, codes in lines
+    ]
     patterns = []
     pattern_postings: dict[str, list[int]] = defaultdict(list)
     for number, (incident, raw, pieces) in enumerate(raw_patterns):
         patterns.append(Pattern(incident, raw, pieces))
         # Filed under its rarest word: a line can only match if it holds that word.
-        anchor = min(tokens(" ".join(pieces)), key=lambda t: (len(holders.get(t, ())), -len(t), t))
+        anchor = min(tokens(" ".join(pieces)), key=lambda t: (holders.get(t, 0), -len(t), t))
         pattern_postings[anchor].append(number)
     return Index(
         tuple(incidents),

@@ -194,8 +194,7 @@ def test_hand_made_entries_are_ignored(kb: Path, cli_invoke: CliInvoke, reads: l
 def test_a_symlinked_cache_folder_is_not_written_through(
     kb: Path, tmp_path: Path, cli_invoke: CliInvoke
 ) -> None:
-    outside = tmp_path / "outside"
-    outside.mkdir()
+    (outside := tmp_path / "outside").mkdir()
     (kb / ".cache").symlink_to(outside)
     before = answers(cli_invoke)
     assert list(outside.iterdir()) == []
@@ -243,10 +242,8 @@ def test_a_cache_that_cannot_be_written_is_no_cache(
 @pytest.fixture
 def rules_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The rules fixture: shared rules in rules/, and a record that writes one of its own."""
-    root = tmp_path / "repo"
-    shutil.copytree(RULES_REPO, root)
-    monkeypatch.chdir(root)
-    return root
+    monkeypatch.chdir(shutil.copytree(RULES_REPO, tmp_path / "repo"))
+    return Path.cwd()
 
 
 def test_rules_are_proved_as_without_the_cache(
