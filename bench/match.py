@@ -80,6 +80,12 @@ def whole_command(work: match_synth.Workload, runs: int) -> bool:
         one = run.repeat(runs, one_edit)
         same = same and out.read_bytes() == printed
         floor = run.repeat(runs, lambda: run.child([sys.executable, "-c", "pass"], folder))
+        # Start-up: the same command where there is no record to read, nor any to match.
+        empty = folder / "empty"
+        (empty / "incidents").mkdir(parents=True)
+        for name in ("mkdocs.yml", "ci.log"):
+            shutil.copy2(folder / name, empty / name)
+        start = run.repeat(runs, lambda: run.child(cmd, empty, ok=(1,)))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print(f"`nexus-pm match ci.log --json` over {len(work.sources):,} record files, the whole")
@@ -88,6 +94,7 @@ def whole_command(work: match_synth.Workload, runs: int) -> bool:
     print(f"  cold: no cache yet        {cold_run}")
     print(f"  warm: cache present       {warm}   (goal: under 1 s)")
     print(f"  warm, one record edited   {one}")
+    print(f"  start-up: no record       {start}")
     print(f"  floor: python -c pass     {floor}")
     print(f"  the same JSON without the cache, cold and warm: {'yes' if same else 'NO'}")
     return same

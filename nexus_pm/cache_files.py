@@ -148,6 +148,4 @@ def read_cache(path: Path, version: int) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or data.get("format") != version:
         return None
-    if not isinstance(data.get("files"), dict) or not isinstance(data.get("inline"), str):
-        return None
     return data

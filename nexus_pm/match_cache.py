@@ -26,6 +26,7 @@ from .files import write_atomic
 from .loader import MAX_BYTES, Record, collect, load_file
 from .seen import Shown, check_patterns, fix_line
 from .signature_index import Index, Prepared, assemble, prepare, source_of
+from .signature_store import index_data, index_of
 from .validate import load_records
 
 __all__ = ["CACHE_DIR", "FORMAT", "SWITCH", "Known", "enabled", "known_of", "load"]
@@ -85,19 +86,31 @@ def load(
     gc.disable()
     try:
         state = _State.open(paths, context, root) if cache and enabled() else None
-        if state is not None:
-            quick = state.quick()
-            if quick is not None:
-                return quick
-        records = load_records(paths, context=context, root=root)
-        check_patterns(records)
-        knowns = {str(record.path): known_of(record) for record in records}
-        if state is not None:
-            state.save_loaded(knowns)
-        return _result(knowns.values())
+        if state is None:
+            return _loaded(paths, context, root, None)
+        # No file changed: the whole index of the last run. Some did: their entries beside
+        # the others'. Too many, or a problem: everything loaded as without a cache.
+        whole = state.whole_index()
+        if whole is not None:
+            return whole
+        state.read()
+        result = state.quick() or _loaded(paths, context, root, state)
+        state.keep_whole(result)
+        return result
     finally:
         if collecting:
             gc.enable()
+
+
+def _loaded(
+    paths: Sequence[Path], context: dict[str, object], root: Path, state: _State | None
+) -> tuple[Index, dict[str, Shown]]:
+    records = load_records(paths, context=context, root=root)
+    check_patterns(records)
+    knowns = {str(record.path): known_of(record) for record in records}
+    if state is not None:
+        state.save_loaded(knowns)
+    return _result(knowns.values())
 
 
 def _result(knowns: Iterable[Known]) -> tuple[Index, dict[str, Shown]]:
@@ -115,10 +128,11 @@ class _State:
         self.key = key
         self.context: dict[str, object] = given["context"]
         self.root: Path = given["root"]
-        stored = read_cache(file, FORMAT)
-        fresh = stored is not None and stored.get("key") == key
-        self.stored: dict[str, Any] = stored["files"] if stored is not None and fresh else {}
-        self.inline = stored.get("inline") if stored is not None and fresh else None
+        self.whole = file.with_name(file.stem + "-index.json")
+        #: False once a file loaded in this run turned out to change meanwhile.
+        self.steady = True
+        self.stored: dict[str, Any] = {}
+        self.inline: object = None
         #: Record files in the order load_all reads them, with the root load_file gets.
         self.files: list[tuple[str, Path, Path | None]] = []
         self.listed = True
@@ -132,6 +146,46 @@ class _State:
             for path in found:
                 self.files.append((str(path), path, folder))
                 self.hashes[str(path)] = file_hash(path)
+        hashes = sorted(self.hashes.items())
+        usable = self.listed and all(hashed is not None for _, hashed in hashes)
+        #: What the whole index was made from: these files' bytes under this key.
+        self.made_from = digest(json.dumps([key, hashes])) if usable else None
+
+    def read(self) -> None:
+        """Read the entries of the last run, if it ran under the same key."""
+        stored = read_cache(self.file, FORMAT)
+        if stored is not None and stored.get("key") == self.key:
+            files, inline = stored.get("files"), stored.get("inline")
+            if isinstance(files, dict) and isinstance(inline, str):
+                self.stored, self.inline = files, inline
+
+    def whole_index(self) -> tuple[Index, dict[str, Shown]] | None:
+        """The index of the last run, if it was made from the files as they are now."""
+        data = read_cache(self.whole, FORMAT) if self.made_from is not None else None
+        if data is None or data.get("made_from") != self.made_from:
+            return None
+        index = index_of(data.get("index"))
+        shown = data.get("shown")
+        if index is None or type(shown) is not list or len(shown) != len(index.incidents):
+            return None
+        try:
+            found = {
+                ident: Shown(ident, title, fix)
+                for ident, (title, fix) in zip(index.incidents, shown, strict=True)
+                if type(title) is str and (fix is None or type(fix) is str)
+            }
+        except (TypeError, ValueError):
+            return None
+        return (index, found) if len(found) == len(index.incidents) else None
+
+    def keep_whole(self, result: tuple[Index, dict[str, Shown]]) -> None:
+        """Keep the index whole, for runs where no file changed."""
+        if self.made_from is None or not self.steady:
+            return
+        index, shown = result
+        texts = [[shown[ident].title, shown[ident].fix] for ident in index.incidents]
+        data = {"format": FORMAT, "made_from": self.made_from}
+        _write(self.whole, {**data, "index": index_data(index), "shown": texts})
 
     @classmethod
     def open(cls, paths: Sequence[Path], context: dict[str, object], root: Path) -> _State | None:
@@ -230,15 +284,19 @@ class _State:
             # A record loaded now is kept only if its file still has the bytes hashed before
             # it was loaded, so that the entry is surely theirs.
             if hashed is None or (name in fresh and file_hash(Path(name)) != hashed):
+                self.steady = False
                 continue
             files[name] = _encode(known, hashed)
-        data = {"format": FORMAT, "key": self.key, "inline": inline, "files": files}
-        text = json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n"
-        try:
-            if make_cache_folders(self.file.parent):
-                write_atomic(self.file, text)
-        except OSError:
-            pass  # a read-only checkout: no cache, the same answers
+        _write(self.file, {"format": FORMAT, "key": self.key, "inline": inline, "files": files})
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    text = json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n"
+    try:
+        if make_cache_folders(path.parent):
+            write_atomic(path, text)
+    except OSError:
+        pass  # a read-only checkout: no cache, the same answers
 
 
 # Up to this many changed records are loaded one by one beside the cached rest.

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +14,9 @@ import pytest
 from click.testing import Result
 
 from nexus_pm import loader
+from nexus_pm.seen import index_records
+from nexus_pm.signature_store import index_data, index_of
+from nexus_pm.validate import load_records
 
 from .conftest import ROOT, CliInvoke
 from .match_cases import CONTAINER_LOG, RECORD_PATHS, TABLE, TRACEBACK
@@ -49,7 +55,8 @@ def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def cache_files(root: Path) -> list[Path]:
-    return sorted((root / ".cache" / "nexus-pm").glob("match-*.json"))
+    """The entries file, then the whole index's file."""
+    return sorted((root / ".cache" / "nexus-pm").glob("match-*.json"), key=lambda p: len(p.name))
 
 
 def answers(cli_invoke: CliInvoke, *options: str, exit_code: int = 0) -> tuple[str, str]:
@@ -77,7 +84,7 @@ def test_the_same_answers_with_and_without_the_cache(
     reads.clear()
     cold = answers(cli_invoke)
     assert len(reads) == len(list((kb / "incidents").glob("*.yaml")))
-    assert len(cache_files(kb)) == 1
+    assert len(cache_files(kb)) == 2
     reads.clear()
     assert cold == answers(cli_invoke) == without
     assert reads == []
@@ -166,15 +173,20 @@ def test_a_corrupt_cache_is_ignored_and_rewritten(
     kb: Path, cli_invoke: CliInvoke, garbage: bytes
 ) -> None:
     before = answers(cli_invoke)
-    [cache] = cache_files(kb)
-    cache.write_bytes(garbage)
+    entries, whole = cache_files(kb)
+    whole.write_bytes(garbage)
     assert answers(cli_invoke) == before
-    assert json.loads(cache.read_bytes())["format"] == 1
+    assert json.loads(whole.read_bytes())["format"] == 1
+    entries.write_bytes(garbage)
+    whole.unlink()
+    assert answers(cli_invoke) == before
+    assert json.loads(entries.read_bytes())["format"] == 1
 
 
 def test_hand_made_entries_are_ignored(kb: Path, cli_invoke: CliInvoke, reads: list[str]) -> None:
     before = answers(cli_invoke)
-    [cache] = cache_files(kb)
+    cache, whole = cache_files(kb)
+    whole.unlink()
     data = json.loads(cache.read_bytes())
     entries = list(data["files"].values())
     entries[0]["lines"] = [[1, 2, 3]]
@@ -189,6 +201,35 @@ def test_hand_made_entries_are_ignored(kb: Path, cli_invoke: CliInvoke, reads: l
     reads.clear()
     assert answers(cli_invoke) == before
     assert reads == []
+
+
+HAND_MADE_INDEXES: dict[str, Callable[[dict[str, Any]], object]] = {
+    "a posting past the end": lambda index: index["postings"].update(x=[10**6]),
+    "a pattern's incident past the end": lambda index: index["patterns"][0].__setitem__(0, -1),
+    "a weight as text": lambda index: index["entries"][0].__setitem__(4, "1.5"),
+    "a token list": lambda index: index["entries"][0].__setitem__(2, ["a"]),
+    "an entry too short": lambda index: index["entries"][0].pop(),
+    "no idf": lambda index: index.pop("idf"),
+    "an idf as text": lambda index: index["idf"].update(x="2"),
+}
+
+
+@pytest.mark.parametrize("change", HAND_MADE_INDEXES, ids=list(HAND_MADE_INDEXES))
+def test_a_hand_made_whole_index_is_ignored(kb: Path, cli_invoke: CliInvoke, change: str) -> None:
+    before = answers(cli_invoke)
+    _, whole = cache_files(kb)
+    data = json.loads(whole.read_bytes())
+    HAND_MADE_INDEXES[change](data["index"])
+    whole.write_text(json.dumps(data), encoding="utf-8")
+    assert answers(cli_invoke) == before
+    assert json.loads(whole.read_bytes()) != data
+
+
+def test_the_whole_index_round_trips() -> None:
+    index = index_records(load_records(list(RECORD_PATHS)))
+    data = json.loads(json.dumps(index_data(index)))
+    assert index_of(data) == index
+    assert index_of(None) is None and index_of({"incidents": "x"}) is None
 
 
 def test_a_symlinked_cache_folder_is_not_written_through(
@@ -209,7 +250,7 @@ def test_a_symlinked_cache_file_is_replaced_not_followed(
     kb: Path, tmp_path: Path, cli_invoke: CliInvoke
 ) -> None:
     before = answers(cli_invoke)
-    [cache] = cache_files(kb)
+    _, cache = cache_files(kb)
     target = tmp_path / "elsewhere.json"
     shutil.copy2(cache, target)
     kept = target.read_bytes()
@@ -274,3 +315,15 @@ def test_rules_are_proved_as_without_the_cache(
     without = fails(cli_invoke, "--no-cache")
     assert "eks/container-runtime" in without.stderr
     assert fails(cli_invoke).stderr == without.stderr
+
+
+def test_the_bench_runs_small() -> None:
+    # bench/match.py at 30 incidents: only that it runs, and that the command prints the
+    # same JSON without the cache, cold and warm; its times are read in bench/README.md.
+    script = ROOT / "bench" / "match.py"
+    options = ["--incidents", "30", "--lines", "300", "--runs", "1", "--command-runs", "1"]
+    done = subprocess.run(
+        [sys.executable, str(script), *options], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "the same JSON without the cache, cold and warm: yes" in done.stdout
