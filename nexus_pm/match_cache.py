@@ -6,7 +6,6 @@ import gc
 import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +23,13 @@ from .cache_files import (
 from .errors import NexusError
 from .files import write_atomic
 from .loader import MAX_BYTES, Record, collect, load_file
-from .seen import Shown, check_patterns, fix_line
-from .signature_index import Index, Prepared, assemble, prepare, source_of
+from .match_entries import Known, cross_checked, decode, encode, entry_hash, known_of
+from .seen import Shown, check_patterns
+from .signature_index import Index, assemble
 from .signature_store import index_data, index_of
 from .validate import load_records
 
-__all__ = ["CACHE_DIR", "FORMAT", "SWITCH", "Known", "enabled", "known_of", "load"]
+__all__ = ["CACHE_DIR", "FORMAT", "SWITCH", "enabled", "load"]
 
 #: Bumped when what an entry holds, or how it is written, changes.
 FORMAT = 1
@@ -39,32 +39,9 @@ SWITCH = "NEXUS_PM_CACHE"
 _RULES = "rules"
 
 
-@dataclass(frozen=True)
-class Known:
-    """What `match` needs of one valid record, and what it checks across records."""
-
-    shown: Shown
-    prepared: Prepared
-    #: The ids it relates, which must exist; whether it writes a rule in its checklist,
-    #: which other records' proofs may use.
-    related: tuple[str, ...]
-    rules: bool
-
-
 def enabled() -> bool:
     """Whether `match` may use the cache (NEXUS_PM_CACHE=0 turns it off)."""
     return os.environ.get(SWITCH, "1") != "0"
-
-
-def known_of(record: Record) -> Known:
-    """What the cache keeps of a record whose signature patterns have been checked."""
-    incident = record.incident
-    return Known(
-        Shown(incident.id, incident.title, fix_line(incident)),
-        prepare(source_of(incident)),
-        tuple(incident.related.incidents),
-        any(item.rule is not None for item in incident.prevention.checklist),
-    )
 
 
 def load(
@@ -208,7 +185,7 @@ class _State:
         changed = []
         for name, path, folder in self.files:
             entry, hashed = self.stored.get(name), self.hashes[name]
-            known = _decode(entry) if hashed is not None and _entry_hash(entry) == hashed else None
+            known = decode(entry) if hashed is not None and entry_hash(entry) == hashed else None
             if known is None:
                 if isinstance(entry, dict) and entry.get("rules") is True:
                     return None  # a record that wrote rules changed: every proof is redone
@@ -229,7 +206,7 @@ class _State:
             loaded[name] = record
             knowns[name] = known_of(record)
         inline = self._inline(knowns)
-        if inline is None or inline != self.inline or not _cross_checked(knowns.values()):
+        if inline is None or inline != self.inline or not cross_checked(knowns.values()):
             return None  # a rule written in a record changed, or an id: the full load says
         if loaded and not self._proved(knowns, loaded):
             return None
@@ -286,7 +263,7 @@ class _State:
             if hashed is None or (name in fresh and file_hash(Path(name)) != hashed):
                 self.steady = False
                 continue
-            files[name] = _encode(known, hashed)
+            files[name] = encode(known, hashed)
         _write(self.file, {"format": FORMAT, "key": self.key, "inline": inline, "files": files})
 
 
@@ -301,65 +278,3 @@ def _write(path: Path, data: dict[str, Any]) -> None:
 
 # Up to this many changed records are loaded one by one beside the cached rest.
 _FEW = 50
-
-
-def _cross_checked(knowns: Iterable[Known]) -> bool:
-    """The rules that span records (cross_record_problems): ids unique, related ids exist."""
-    ids: set[str] = set()
-    related: set[str] = set()
-    count = 0
-    for known in knowns:
-        ids.add(known.shown.id)
-        related.update(known.related)
-        count += 1
-    return len(ids) == count and related <= ids
-
-
-def _encode(known: Known, hashed: str) -> dict[str, Any]:
-    shown, prepared = known.shown, known.prepared
-    return {
-        "hash": hashed,
-        "id": shown.id,
-        "title": shown.title,
-        "fix": shown.fix,
-        "related": list(known.related),
-        "rules": known.rules,
-        # Tokens are words of letters, digits and `_`: a space parts them.
-        "lines": [[sig, " ".join(sorted(t)), " ".join(sorted(c))] for sig, t, c in prepared.lines],
-        "patterns": [[raw, list(pieces)] for raw, pieces in prepared.patterns],
-    }
-
-
-def _entry_hash(entry: Any) -> object:
-    return entry.get("hash") if isinstance(entry, dict) else None
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split(" ")) if text else frozenset()
-
-
-def _decode(entry: Any) -> Known | None:
-    """The Known of a cache entry, or None if it is not one this module wrote."""
-    # Checked to the last string, so that no value of another type reaches the matcher.
-    try:
-        ident, title, fix, rules = entry["id"], entry["title"], entry["fix"], entry["rules"]
-        related = tuple(entry["related"])
-        lines = []
-        for sig, toks, codes in entry["lines"]:
-            if type(sig) is not str or type(toks) is not str or type(codes) is not str:
-                return None
-            lines.append((sig, _words(toks), _words(codes)))
-        patterns = []
-        for raw, pieces in entry["patterns"]:
-            if type(raw) is not str or type(pieces) is not list:
-                return None
-            patterns.append((raw, tuple(pieces)))
-    except (KeyError, TypeError, ValueError):
-        return None  # not a mapping, a key missing, a list of another length
-    texts = [ident, title, *related, *(piece for _, pieces in patterns for piece in pieces)]
-    if fix is not None:
-        texts.append(fix)
-    if type(rules) is not bool or not all(type(text) is str for text in texts):
-        return None
-    prepared = Prepared(ident, tuple(lines), tuple(patterns))
-    return Known(Shown(ident, title, fix), prepared, related, rules)

@@ -7,7 +7,7 @@ from typing import Any
 
 from .signature_index import Entry, Index, Pattern
 
-__all__ = ["index_data", "index_of"]
+__all__ = ["index_data", "index_of", "words"]
 
 
 def index_data(index: Index) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def index_of(data: Any) -> Index | None:
     try:
         incidents = tuple(data["incidents"])
         entries = tuple(
-            Entry(number, sig, _words(toks), _words(codes), norm2)
+            Entry(number, sig, words(toks), words(codes), norm2)
             for number, sig, toks, codes, norm2 in data["entries"]
         )
         patterns = tuple(
@@ -80,7 +80,8 @@ def index_of(data: Any) -> Index | None:
     return Index(incidents, entries, idf, unknown_idf, postings, found, patterns, pattern_postings)
 
 
-def _words(text: str) -> frozenset[str]:
+def words(text: str) -> frozenset[str]:
+    """The tokens that a space-separated text holds (see index_data)."""
     return frozenset(text.split(" ")) if text else frozenset()
 
 
