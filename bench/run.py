@@ -81,8 +81,9 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def child(cmd: list[str], cwd: Path) -> Run:
-    """Run `cmd` to completion, failing loudly; wait4 gives this child's own rusage."""
+def child(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
+    """Run `cmd` to completion, failing loudly on an exit code not in `ok`; wait4 gives this
+    child's own rusage."""
     out = cwd / ".bench-child.log"
     start = time.perf_counter()
     with out.open("wb") as handle:
@@ -95,7 +96,7 @@ def child(cmd: list[str], cwd: Path) -> Run:
             raise
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         tail = out.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise SystemExit(f"{' '.join(cmd)} failed with exit {proc.returncode}:\n{tail}")
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)

@@ -252,13 +252,15 @@ def match(
     site_url: SiteUrl = None,
     limit: Annotated[int, typer.Option(help="Show at most this many incidents.", min=1)] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array, for tools.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Read every record, not .cache/nexus-pm/.")
+    ] = False,
 ) -> None:
     """Past incidents whose errors a log holds, best first; exit 0 matched, 1 none, 2 bad input."""
     from .commands import match as command
 
-    exit_with(
-        command.run(file, limit=limit, as_json=as_json, **linked(incidents, config_file, site_url))
-    )
+    options = linked(incidents, config_file, site_url)
+    exit_with(command.run(file, limit=limit, as_json=as_json, cache=not no_cache, **options))
 
 
 def main() -> None:

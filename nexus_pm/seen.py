@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from .checks.escape import json_safe, plain
 from .errors import NexusError, Problem, display_path
 from .layout import page_uri, page_url
 from .loader import Record, locate
-from .models import Incident
 from .signatures import Index, build_index, match, pattern_problem, source_of
 
-__all__ = ["MAX_INPUT_BYTES", "Hit", "fix_line", "index_records", "seen", "to_json", "to_text"]
+if TYPE_CHECKING:
+    from .models import Incident
+
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "Hit",
+    "Shown",
+    "check_patterns",
+    "fix_line",
+    "index_records",
+    "seen",
+    "seen_in",
+    "to_json",
+    "to_text",
+]
 
 #: A log longer than this is read from its end: that is where a failed run's error is.
 MAX_INPUT_BYTES = 8 * 1024 * 1024
@@ -39,6 +53,15 @@ class Hit:
     fix: str | None
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What a hit shows of its incident besides the line that matched."""
+
+    id: str
+    title: str
+    fix: str | None
+
+
 def fix_line(incident: Incident) -> str | None:
     """The fix in one line: the first sentence of `fix.summary`, or the first change's title."""
     fix = incident.fix
@@ -56,8 +79,8 @@ def fix_line(incident: Incident) -> str | None:
     return text or None
 
 
-def index_records(records: Sequence[Record]) -> Index:
-    """The match index of `records`; a signature pattern with no word in it is a problem."""
+def check_patterns(records: Sequence[Record]) -> None:
+    """A NexusError if a signature pattern of `records` has no word in it."""
     problems = [
         Problem(
             display_path(record.path),
@@ -71,6 +94,11 @@ def index_records(records: Sequence[Record]) -> Index:
     ]
     if problems:
         raise NexusError(problems)
+
+
+def index_records(records: Sequence[Record]) -> Index:
+    """The match index of `records`; a signature pattern with no word in it is a problem."""
+    check_patterns(records)
     # Sorted by id: the index, and so every tie, is the same whatever the records' order.
     return build_index(source_of(r.incident) for r in sorted(records, key=lambda r: r.incident.id))
 
@@ -84,10 +112,28 @@ def seen(
     limit: int = 10,
 ) -> list[Hit]:
     """The incidents among `records` whose errors `text` holds, best first."""
-    by_id = {record.incident.id: record.incident for record in records}
+    shown = {
+        r.incident.id: Shown(r.incident.id, r.incident.title, fix_line(r.incident)) for r in records
+    }
+    index = index_records(records)
+    return seen_in(
+        text, index, shown, site_url=site_url, directory_urls=directory_urls, limit=limit
+    )
+
+
+def seen_in(
+    text: str,
+    index: Index,
+    shown: Mapping[str, Shown],
+    *,
+    site_url: str | None = None,
+    directory_urls: bool = True,
+    limit: int = 10,
+) -> list[Hit]:
+    """The incidents of `index` whose errors `text` holds, best first; `shown` by id."""
     hits = []
-    for found in match(text, index_records(records), limit=limit):
-        incident = by_id[found.incident]
+    for found in match(text, index, limit=limit):
+        incident = shown[found.incident]
         hits.append(
             Hit(
                 incident.id,
@@ -98,7 +144,7 @@ def seen(
                 found.line,
                 found.matched,
                 found.how,
-                fix_line(incident),
+                incident.fix,
             )
         )
     return hits

@@ -6,20 +6,27 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .models import Incident
 from .signature_lines import output_lines
 from .signature_text import GENERIC, code_tokens, normalise, signature, tokens
+
+if TYPE_CHECKING:
+    # Only named: `match` with every record cached starts without the models.
+    from .models import Incident
 
 __all__ = [
     "GENERIC_IDF",
     "Entry",
     "Index",
     "Pattern",
+    "Prepared",
     "Source",
+    "assemble",
     "build_index",
     "glob_pieces",
     "pattern_problem",
+    "prepare",
     "source_of",
 ]
 
@@ -112,56 +119,85 @@ def pattern_problem(pattern: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """One incident as the index reads it: its error lines' signatures and tokens, and its
+    patterns' pieces. Worked out from that incident alone, so `match` can keep it."""
+
+    incident: str
+    #: (signature, tokens, code tokens) of each distinct error line, in the outputs' order.
+    lines: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = ()
+    #: (pattern as written, its glob pieces) of each signature pattern.
+    patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def prepare(source: Source) -> Prepared:
+    """What the index reads of one incident; ValueError for a pattern with no word in it."""
+    seen: set[str] = set()
+    lines = []
+    for output in source.outputs:
+        for _, line in output_lines(output):
+            sig = signature(line)
+            if sig.lower() not in seen:
+                seen.add(sig.lower())
+                lines.append((sig, tokens(sig), code_tokens(sig)))
+    patterns = []
+    for pattern in source.patterns:
+        problem = pattern_problem(pattern)
+        if problem:
+            raise ValueError(f"{source.incident}: {problem}")
+        patterns.append((pattern, glob_pieces(pattern)))
+    return Prepared(source.incident, tuple(lines), tuple(patterns))
+
+
 def build_index(sources: Iterable[Source]) -> Index:
     """Index each incident's error lines (from its outputs) and its signature patterns.
 
     Raises ValueError for a pattern with no word in it (such as `*`).
     """
+    return assemble(prepare(source) for source in sources)
+
+
+def assemble(prepared: Iterable[Prepared]) -> Index:
+    """The index of incidents already prepared: the weights, which span all of them."""
     incidents: list[str] = []
-    entries: list[Entry] = []
+    lines: list[tuple[int, str, frozenset[str], frozenset[str]]] = []
     raw_patterns: list[tuple[int, str, tuple[str, ...]]] = []
-    for source in sources:
-        number = len(incidents)
-        incidents.append(source.incident)
-        seen: set[str] = set()
-        for output in source.outputs:
-            for _, line in output_lines(output):
-                sig = signature(line)
-                if sig.lower() not in seen:
-                    seen.add(sig.lower())
-                    entries.append(Entry(number, sig, tokens(sig), code_tokens(sig), 0.0))
-        for pattern in source.patterns:
-            problem = pattern_problem(pattern)
-            if problem:
-                raise ValueError(f"{source.incident}: {problem}")
-            raw_patterns.append((number, pattern, glob_pieces(pattern)))
+    postings: dict[str, list[int]] = defaultdict(list)
+    exact: dict[str, list[int]] = defaultdict(list)
     # Rarity is counted in incidents, not lines: one incident's long traceback does
     # not make its words common.
-    holders: dict[str, set[int]] = defaultdict(set)
-    for entry in entries:
-        for token in entry.tokens:
-            holders[token].add(entry.incident)
+    holders: dict[str, int] = defaultdict(int)
+    for one in prepared:
+        number = len(incidents)
+        incidents.append(one.incident)
+        held: set[str] = set()
+        for sig, toks, codes in one.lines:
+            for token in toks:
+                postings[token].append(len(lines))
+            exact[sig.lower()].append(len(lines))
+            lines.append((number, sig, toks, codes))
+            held |= toks
+        for token in held:
+            holders[token] += 1
+        raw_patterns.extend((number, raw, pieces) for raw, pieces in one.patterns)
     total = max(1, len(incidents))
-    idf = {token: math.log(1 + total / len(held)) for token, held in holders.items()}
+    idf = {token: math.log(1 + total / held) for token, held in holders.items()}
     for token in GENERIC & idf.keys():
         idf[token] = min(idf[token], GENERIC_IDF)
     unknown_idf = math.log(1 + total)
-    postings: dict[str, list[int]] = defaultdict(list)
-    exact: dict[str, list[int]] = defaultdict(list)
-    weighed = []
-    for number, entry in enumerate(entries):
-        # Summed in token order: the same float in every process and in the browser.
-        norm2 = sum(idf[token] ** 2 for token in sorted(entry.tokens))
-        weighed.append(Entry(entry.incident, entry.signature, entry.tokens, entry.codes, norm2))
-        for token in entry.tokens:
-            postings[token].append(number)
-        exact[entry.signature.lower()].append(number)
+    square = {token: weight**2 for token, weight in idf.items()}
+    # Summed in token order: the same float in every process and in the browser.
+    weighed = [
+        Entry(incident, sig, toks, codes, sum(map(square.__getitem__, sorted(toks))))
+        for incident, sig, toks, codes in lines
+    ]
     patterns = []
     pattern_postings: dict[str, list[int]] = defaultdict(list)
     for number, (incident, raw, pieces) in enumerate(raw_patterns):
         patterns.append(Pattern(incident, raw, pieces))
         # Filed under its rarest word: a line can only match if it holds that word.
-        anchor = min(tokens(" ".join(pieces)), key=lambda t: (len(holders.get(t, ())), -len(t), t))
+        anchor = min(tokens(" ".join(pieces)), key=lambda t: (holders.get(t, 0), -len(t), t))
         pattern_postings[anchor].append(number)
     return Index(
         tuple(incidents),

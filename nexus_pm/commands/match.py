@@ -57,20 +57,23 @@ def run(
     site_url: str | None,
     limit: int,
     as_json: bool,
+    cache: bool = True,
 ) -> int:
-    from ..checks.links import site_settings
-    from ..seen import MAX_INPUT_BYTES, seen, to_json, to_text
-    from ..validate import load_records
+    from ..checks.site_settings import site_settings
+    from ..match_cache import load
+    from ..seen import MAX_INPUT_BYTES, seen_in, to_json, to_text
     from . import existing, settings
 
     text = read_input(file, MAX_INPUT_BYTES)
     paths = existing([incidents])
     try:
-        records = load_records(paths, context=settings().context())
+        # Records whose files are as they were at the last run come from .cache/nexus-pm/.
+        index, shown = load(paths, settings().context(), cache=cache)
         site = site_settings(config_file, Path("."))
-        hits = seen(
+        hits = seen_in(
             text,
-            records,
+            index,
+            shown,
             site_url=site.site_url if site_url is None else site_url or None,
             directory_urls=site.directory_urls,
             limit=limit,
