@@ -1,0 +1,72 @@
+"""Precision and recall of `nexus-pm match` on the test set and on the evaluation set's two halves."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for the tests package
+
+from nexus_pm.seen import index_records  # noqa: E402 (after the path above)
+from nexus_pm.signatures import Index, match  # noqa: E402
+from nexus_pm.validate import load_records  # noqa: E402
+from tests.match_cases import RECORD_PATHS, TABLE  # noqa: E402
+from tests.match_eval import CASES, EVAL_DIR  # noqa: E402
+
+
+def figures(rows: Sequence[tuple[str, str | None]], index: Index) -> tuple[str, list[str]]:
+    """One line of figures, and a line per paste the matcher gets wrong."""
+    right = wrong = missed = listed = negatives = rejected = 0
+    failures = []
+    for text, expected in rows:
+        found = match(text, index)
+        top = found[0].incident if found else None
+        right += top is not None and top == expected
+        wrong += top is not None and top != expected
+        if expected is None:
+            negatives += 1
+            rejected += top is None
+        else:
+            missed += top != expected
+            listed += expected in {m.incident for m in found}
+        if top != expected:
+            first = text.strip().splitlines()[0][:110] if text.strip() else ""
+            failures.append(f"    want {expected}, got {top}: {first!r}")
+    positives = right + missed
+    line = (
+        f"precision {right / max(1, right + wrong):.2f} ({right}/{right + wrong})  "
+        f"recall (top 1) {right / max(1, positives):.2f} ({right}/{positives})  "
+        f"recall (any rank) {listed / max(1, positives):.2f} ({listed}/{positives})  "
+        f"negatives rejected {rejected}/{negatives}"
+    )
+    return line, failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--show", action="store_true", help="list the tuned half's misses")
+    parser.add_argument("--show-held-out", action="store_true", help="list the held-out misses")
+    args = parser.parse_args(argv)
+    tests_index = index_records(load_records(list(RECORD_PATHS)))
+    eval_index = index_records(load_records([EVAL_DIR]))
+    table = [(row.text, row.expected) for row in TABLE]
+    halves = {
+        "tuned": [(c.text, c.expected) for c in CASES if not c.held_out],
+        "held out": [(c.text, c.expected) for c in CASES if c.held_out],
+    }
+    line, failures = figures(table, tests_index)
+    print(f"test set, {len(table)} pastes:\n  {line}")
+    if args.show:
+        print("\n".join(failures))
+    for name, rows in halves.items():
+        line, failures = figures(rows, eval_index)
+        print(f"evaluation set, {name} half, {len(rows)} pastes:\n  {line}")
+        if args.show if name == "tuned" else args.show_held_out:
+            print("\n".join(failures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
