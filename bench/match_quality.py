@@ -9,11 +9,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for the tests package
 
-from nexus_pm.seen import index_records  # noqa: E402 (after the path above)
-from nexus_pm.signatures import Index, match  # noqa: E402
-from nexus_pm.validate import load_records  # noqa: E402
-from tests.match_cases import RECORD_PATHS, TABLE  # noqa: E402
-from tests.match_eval import CASES, EVAL_DIR  # noqa: E402
+from nexus_pm.seen import index_records
+from nexus_pm.signatures import Index, match
+from nexus_pm.validate import load_records
+from tests.match_cases import RECORD_PATHS, TABLE
+from tests.match_eval import CASES, EVAL_DIR
 
 
 def figures(rows: Sequence[tuple[str, str | None]], index: Index) -> tuple[str, list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 
 from .models import Incident
 from .signature_lines import output_lines
-from .signature_text import GENERIC, code_tokens, normalise, signature, tokens
+from .signature_text import GENERIC, code_tokens, normalise, signature, slots, tokens
 
 __all__ = [
     "GENERIC_IDF",
@@ -55,6 +56,8 @@ class Entry:
     tokens: frozenset[str]
     #: Those of its tokens shaped like error codes (see code_tokens).
     codes: frozenset[str]
+    #: Where those stand: each with the token before it (see signature_text.slots).
+    slots: frozenset[tuple[str, str]]
     #: The sum of its tokens' squared weights.
     norm2: float
 
@@ -129,7 +132,9 @@ def build_index(sources: Iterable[Source]) -> Index:
                 sig = signature(line)
                 if sig.lower() not in seen:
                     seen.add(sig.lower())
-                    entries.append(Entry(number, sig, tokens(sig), code_tokens(sig), 0.0))
+                    codes = code_tokens(sig)
+                    entry = Entry(number, sig, tokens(sig), codes, slots(sig, codes), 0.0)
+                    entries.append(entry)
         for pattern in source.patterns:
             problem = pattern_problem(pattern)
             if problem:
@@ -152,7 +157,7 @@ def build_index(sources: Iterable[Source]) -> Index:
     for number, entry in enumerate(entries):
         # Summed in token order: the same float in every process and in the browser.
         norm2 = sum(idf[token] ** 2 for token in sorted(entry.tokens))
-        weighed.append(Entry(entry.incident, entry.signature, entry.tokens, entry.codes, norm2))
+        weighed.append(dataclasses.replace(entry, norm2=norm2))
         for token in entry.tokens:
             postings[token].append(number)
         exact[entry.signature.lower()].append(number)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import re
 from collections.abc import Callable
 
@@ -14,6 +15,7 @@ __all__ = [
     "code_tokens",
     "normalise",
     "signature",
+    "slots",
     "tokens",
     "without_prefix",
 ]
@@ -58,7 +60,19 @@ def _tool(match: re.Match[str]) -> str:
 # would misread (a UUID's groups as numbers, an address's `1:54` as a time), and a path's
 # interpreter or package prefix goes before its user name is masked. Ports are numbers.
 _RULES: tuple[_Sub, ...] = (
+    # The keys of a JSON log line (`"level":`, `"ts":`): every line of that logger has them.
+    ('":', ascii_re(r'(?<![\w"])"[A-Za-z_@$][\w.@$-]{0,40}"\s*:\s*(?=["\d\[{tfn-])'), ""),
     ("", ascii_re(r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b"), "<uuid>"),
+    # A Kubernetes pod's name after its workload's: the template hash (or a job's
+    # schedule time) and the pod's own suffix, drawn from an alphabet without vowels.
+    (
+        "-",
+        ascii_re(
+            r"(?<=[A-Za-z0-9])-(?:(?=[a-z]*[0-9])[bcdfghjklmnpqrstvwxz2-9]{6,10}|\d{6,10})"
+            r"-[bcdfghjklmnpqrstvwxz2-9]{5}(?![A-Za-z0-9-])"
+        ),
+        "-<pod>",
+    ),
     (
         "",
         ascii_re(
@@ -164,9 +178,9 @@ _QUOTES = "'\"`\u2018\u201c"
 _WORD = ascii_re(r"[A-Za-z]{2,}")
 _PLACEHOLDER = ascii_re(r"<[a-z]+>")
 # What comes before the message on a log line: times, levels, pids, a compose
-# service name, CI markers; dropped from the front of a signature.
+# service name, syslog's host and program, CI markers; dropped from the front of a signature.
 _LEAD = ascii_re(
-    r"^(?:\s*(?:\[?<(?:time|n|hex|uuid)>\]?|\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR"
+    r"^(?:\s*(?:\[?<(?:time|n|hex|uuid)>\]?|(?<=<time> )[\w.<>-]+ [\w./<>@-]+\[<n>\]:|\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR"
     r"|CRITICAL|FATAL|SEVERE)\]?:?(?=\s)|\[?(?:trace|debug|info|warn|warning|error|fatal)\]"
     r"|##\[(?:error|warning)\]|E(?=\s)|>|[\w.-]+\s+\|(?=\s))[\s:,|-]*)+"
 )
@@ -248,13 +262,27 @@ def signature(text: str) -> str:
     return without_prefix(normalise(text))
 
 
-def tokens(normalised: str) -> frozenset[str]:
-    """The words of a signature, lower-cased, without placeholders and filler words."""
-    return frozenset(
+def _words(normalised: str) -> list[str]:
+    return [
         token
         for token in _TOKEN.findall(normalised.lower())
         if len(token) > 1 and token[0] != "<" and not token.isdigit() and token not in _STOP
-    )
+    ]
+
+
+def tokens(normalised: str) -> frozenset[str]:
+    """The words of a signature, lower-cased, without placeholders and filler words."""
+    return frozenset(_words(normalised))
+
+
+def slots(normalised: str, codes: frozenset[str]) -> frozenset[tuple[str, str]]:
+    """(the word before, the name) for each code-shaped token of a signature after a word.
+
+    `status: NXDOMAIN` and `status: SERVFAIL`, `api error ThrottlingException` and `api
+    error AccessDenied`: the same place in the same message holding another name.
+    """
+    words = _words(normalised)
+    return frozenset((before, word) for before, word in itertools.pairwise(words) if word in codes)
 
 
 def code_tokens(normalised: str) -> frozenset[str]:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .signature_index import Index, Source, build_index, pattern_problem, source_of
+from .signature_index import Entry, Index, Source, build_index, pattern_problem, source_of
 from .signature_lines import error_lines
 from .signature_text import (
     GENERIC,
@@ -15,6 +15,7 @@ from .signature_text import (
     code_tokens,
     normalise,
     signature,
+    slots,
     tokens,
     without_prefix,
 )
@@ -91,6 +92,17 @@ def _evidence(shared: Iterable[str], codes: frozenset[str], index: Index) -> flo
     )
 
 
+def _names_differ(query: frozenset[str], places: frozenset[tuple[str, str]], entry: Entry) -> bool:
+    """Whether a line names one thing where an entry names another, after the same word.
+
+    Such lines are two errors of one template (`status: NOERROR`, `status: NXDOMAIN`),
+    however much else they share. Only names each side lacks count: a name the other
+    side holds elsewhere is the same error worded otherwise.
+    """
+    theirs = {before for before, name in entry.slots if name not in query}
+    return any(before in theirs and name not in entry.tokens for before, name in places)
+
+
 def _score(shared2: float, query2: float, entry2: float) -> float:
     """Similarity from squared weights: shared, the query's and the entry's (all > 0).
 
@@ -112,6 +124,7 @@ def _similar(sig: str, index: Index) -> list[tuple[float, int]]:
     if not query2:
         return []
     codes = code_tokens(sig)
+    places = slots(sig, codes)
     known = sorted((len(index.postings[t]), t) for t in query if t in index.postings)
     partial: dict[int, float] = defaultdict(float)
     for count, token in known[:_CANDIDATE_TOKENS]:  # rarest first
@@ -126,6 +139,8 @@ def _similar(sig: str, index: Index) -> list[tuple[float, int]]:
         entry = index.entries[number]
         shared = query & entry.tokens
         if _evidence(shared, codes | entry.codes, index) < MIN_EVIDENCE:
+            continue
+        if _names_differ(query, places, entry):
             continue
         shared2 = sum(weight[token] ** 2 for token in sorted(shared))
         scored.append((_score(shared2, query2, entry.norm2), number))

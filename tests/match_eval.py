@@ -249,7 +249,7 @@ CASES: tuple[Case, ...] = (
         "Rails logger layout with a request id",
     ),
     Case(
-        'ActiveRecord::RecordNotFound (Couldn\'t find Product with \'id\'=4411):',
+        "ActiveRecord::RecordNotFound (Couldn't find Product with 'id'=4411):",
         None,
         H,
         "same framework, another error",
@@ -348,7 +348,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "[2026-12-02 10:01:02] production.ERROR: SQLSTATE[HY000] [1040] Too many connections "
         '{"exception":"[object] (PDOException(code: 1040): SQLSTATE[HY000] [1040] Too many '
-        'connections at /var/www/catalog/vendor/laravel/framework/src/Illuminate/Database/'
+        "connections at /var/www/catalog/vendor/laravel/framework/src/Illuminate/Database/"
         'Connectors/Connector.php:65)"}',
         _inc(13),
         T,
@@ -490,7 +490,7 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "2026/12/02 10:01:02 [error] 7#7: *31338 client intended to send too large body: "
-        "10485761 bytes, client: 192.168.1.50, server: _, request: \"POST /export HTTP/1.1\"",
+        '10485761 bytes, client: 192.168.1.50, server: _, request: "POST /export HTTP/1.1"',
         None,
         H,
         "same server, another error",
@@ -510,7 +510,7 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "Dec  2 10:01:02 lb-1 haproxy[998]: Server be_api/api-2 is DOWN, reason: Layer4 "
-        "connection problem, info: \"Connection refused\", check duration: 0ms.",
+        'connection problem, info: "Connection refused", check duration: 0ms.',
         None,
         T,
         "a server down for another reason",
@@ -629,7 +629,7 @@ CASES: tuple[Case, ...] = (
         H,
     ),
     Case(
-        "#12 ERROR: failed to calculate checksum of ref moby::p0o9i8u7y6t5: \"/app/dist\": not found",
+        '#12 ERROR: failed to calculate checksum of ref moby::p0o9i8u7y6t5: "/app/dist": not found',
         _inc(28),
         H,
         "BuildKit step output",
@@ -678,16 +678,21 @@ CASES: tuple[Case, ...] = (
     ),
     # Long logs: one real error among 10,000 noisy lines.
     Case(
-        noisy_log("2026-12-02T10:47:11.873Z ERROR ActiveRecord::ConnectionTimeoutError: could "
-                  "not obtain a connection from the pool within 5.000 seconds (waited 5.001 "
-                  "seconds); all pooled connections were in use"),
+        noisy_log(
+            "2026-12-02T10:47:11.873Z ERROR ActiveRecord::ConnectionTimeoutError: could "
+            "not obtain a connection from the pool within 5.000 seconds (waited 5.001 "
+            "seconds); all pooled connections were in use"
+        ),
         _inc(8),
         H,
         "10,000-line log",
     ),
     Case(
-        noisy_log("2026-12-02T10:47:11.873Z ERROR upstream prematurely closed connection while "
-                  "reading response header from upstream", seed=12),
+        noisy_log(
+            "2026-12-02T10:47:11.873Z ERROR upstream prematurely closed connection while "
+            "reading response header from upstream",
+            seed=12,
+        ),
         _inc(19),
         T,
         "10,000-line log",

@@ -177,14 +177,24 @@
       return withoutPrefix(normalise(text));
     }
 
-    function tokens(normalised) {
-      var found = new Set();
-      (normalised.toLowerCase().match(tokenRe) || []).forEach(function (token) {
-        if (token.length > 1 && token[0] !== "<" && !/^[0-9]+$/.test(token) && !stop.has(token)) {
-          found.add(token);
-        }
+    function words(normalised) {
+      return (normalised.toLowerCase().match(tokenRe) || []).filter(function (token) {
+        return token.length > 1 && token[0] !== "<" && !/^[0-9]+$/.test(token) && !stop.has(token);
       });
-      return found;
+    }
+
+    function tokens(normalised) {
+      return new Set(words(normalised));
+    }
+
+    // signature_text.slots, as [before, name] pairs (a pair set is not needed: only tested).
+    function slots(normalised, codes) {
+      var found = words(normalised);
+      var out = [];
+      for (var i = 1; i < found.length; i++) {
+        if (codes.has(found[i])) out.push([found[i - 1], found[i]]);
+      }
+      return out;
     }
 
     function codeTokens(normalised) {
@@ -229,7 +239,8 @@
     var ids = data.incidents.map(function (incident) { return incident.id; });
     // Each distinct line is in the file once; its tokens are read once too.
     var lineTokens = data.lines.map(function (sig) {
-      return { tokens: tokens(sig), codes: codeTokens(sig) };
+      var codes = codeTokens(sig);
+      return { tokens: tokens(sig), codes: codes, slots: slots(sig, codes) };
     });
     var entries = [];
     var rawPatterns = [];
@@ -237,7 +248,10 @@
       incident.url = data.page.prefix + incident.id.toLowerCase() + data.page.suffix;
       (incident.lines || []).forEach(function (line) {
         var read = lineTokens[line];
-        entries.push({ incident: number, signature: data.lines[line], tokens: read.tokens, codes: read.codes });
+        entries.push({
+          incident: number, signature: data.lines[line], tokens: read.tokens, codes: read.codes,
+          slots: read.slots,
+        });
       });
       (incident.patterns || []).forEach(function (pattern) {
         rawPatterns.push({ incident: number, raw: pattern.raw, pieces: pattern.pieces });
@@ -303,6 +317,16 @@
       });
     }
 
+    function namesDiffer(query, places, entry) {
+      var theirs = new Set();
+      entry.slots.forEach(function (slot) {
+        if (!query.has(slot[1])) theirs.add(slot[0]);
+      });
+      return places.some(function (slot) {
+        return theirs.has(slot[0]) && !entry.tokens.has(slot[1]);
+      });
+    }
+
     function score(shared2, query2, entry2) {
       var cosine = shared2 / Math.sqrt(query2 * entry2);
       return (cosine + Math.max(shared2 / query2, shared2 / entry2)) / 2;
@@ -316,6 +340,7 @@
       var query2 = sortedSum(query, square);
       if (!query2) return [];
       var codes = codeTokens(sig);
+      var places = slots(sig, codes);
       var known = [];
       query.forEach(function (token) {
         if (postings.has(token)) known.push([postings.get(token).length, token]);
@@ -341,6 +366,7 @@
         var both = new Set(codes);
         entry.codes.forEach(function (code) { both.add(code); });
         if (evidence(shared, both) < M.min_evidence) return;
+        if (namesDiffer(query, places, entry)) return;
         scored.push([score(sortedSum(shared, square), query2, entry.norm2), number]);
       });
       return scored.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
