@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,6 +45,33 @@ def figures(rows: Sequence[tuple[str, str | None]], index: Index) -> tuple[str, 
     return line, failures
 
 
+# What a later occurrence wraps the same line in: a time in another format, syslog's
+# host and program, a pod's name, colours, CRLF, a JSON log line.
+WRAPS = (
+    lambda line: f"2027-01-15T23:59:59.999+01:00 {line}",
+    lambda line: f"Jan 15 23:59:59 host-9 app[4242]: {line}",
+    lambda line: f"[1768521599123] {line}",
+    lambda line: f"api-5f6d7c8b9a-zx9vw {line}",
+    lambda line: f"\x1b[1;31m{line}\x1b[0m",
+    lambda line: f"{line}\r\n",
+    lambda line: json.dumps({"level": "error", "ts": 1768521599.123, "msg": line}),
+)
+
+
+def wrapped(cases: Sequence[tuple[str, str | None]], index: Index) -> str:
+    """How many one-line pastes keep their top result (or none) under each wrap."""
+    lines = [(text, expected) for text, expected in cases if "\n" not in text.strip()]
+    kept = total = 0
+    for text, _ in lines:
+        found = match(text, index)
+        top = found[0].incident if found else None
+        for wrap in WRAPS:
+            again = match(wrap(text), index)
+            kept += (again[0].incident if again else None) == top
+            total += 1
+    return f"wrapped one-line pastes keep their top result: {kept}/{total}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--show", action="store_true", help="list the tuned half's misses")
@@ -58,11 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     }
     line, failures = figures(table, tests_index)
     print(f"test set, {len(table)} pastes:\n  {line}")
+    print(f"  {wrapped(table, tests_index)}")
     if args.show:
         print("\n".join(failures))
     for name, rows in halves.items():
         line, failures = figures(rows, eval_index)
         print(f"evaluation set, {name} half, {len(rows)} pastes:\n  {line}")
+        print(f"  {wrapped(rows, eval_index)}")
         if args.show if name == "tuned" else args.show_held_out:
             print("\n".join(failures))
     return 0

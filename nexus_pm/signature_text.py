@@ -64,11 +64,11 @@ _RULES: tuple[_Sub, ...] = (
     ('":', ascii_re(r'(?<![\w"])"[A-Za-z_@$][\w.@$-]{0,40}"\s*:\s*(?=["\d\[{tfn-])'), ""),
     ("", ascii_re(r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b"), "<uuid>"),
     # A Kubernetes pod's name after its workload's: the template hash (or a job's
-    # schedule time) and the pod's own suffix, drawn from an alphabet without vowels.
+    # schedule time), then the pod's own suffix, drawn from an alphabet without vowels.
     (
         "-",
         ascii_re(
-            r"(?<=[A-Za-z0-9])-(?:(?=[a-z]*[0-9])[bcdfghjklmnpqrstvwxz2-9]{6,10}|\d{6,10})"
+            r"(?<=[A-Za-z0-9])-(?:(?=[a-z]*[0-9])[0-9a-z]{6,10}|\d{6,10})"
             r"-[bcdfghjklmnpqrstvwxz2-9]{5}(?![A-Za-z0-9-])"
         ),
         "-<pod>",
