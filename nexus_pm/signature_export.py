@@ -108,6 +108,7 @@ def program() -> dict[str, Any]:
             "weak": js_pattern(lines._WEAK),
             "quiet": js_pattern(lines._QUIET),
             "log_prefix": js_pattern(lines._LOG_PREFIX),
+            "frame": js_pattern(lines._FRAME),
             "keys": list(lines._KEYS),
             "traceback": lines._TRACEBACK,
             "max_traceback_lines": lines._MAX_TRACEBACK_LINES,

@@ -50,6 +50,13 @@ _WEAK = ascii_re(
 _QUIET = ascii_re(
     r"\b(?:0|no|zero)\s+(?:errors?|failures?|failed)\b|\bfailed\s*[:=]\s*0\b", re.IGNORECASE
 )
+# A frame of a JVM, .NET or Node stack trace names where, not what: `at x.Y.z(Y.java:3)`,
+# `at Module._load (node:internal/x:9:1)`, `... 12 more`. A frame through a class called
+# `TimeoutException` is still a frame.
+_FRAME = ascii_re(
+    r"^\s*(?:at\s+(?:async\s+)?[\w$.<>\[\]/:@`'-]+\s?\(|at\s+\S+:\d+:\d+\)?$"
+    r"|\.\.\.\s\d+\s(?:more|common\ frames\ omitted))"
+)
 _TRACEBACK = "Traceback (most recent call last):"
 # The frames of a traceback are indented, after whatever prefix the log adds.
 _LOG_PREFIX = ascii_re(
@@ -75,6 +82,8 @@ _KEYS = (
 def _is_error(line: str) -> bool:
     lower = line.lower()
     if not any(key in lower for key in _KEYS):
+        return False
+    if _FRAME.search(_LOG_PREFIX.sub("", line, count=1)):
         return False
     if _STRONG.search(line):
         return True

@@ -64,6 +64,7 @@ FRAGMENTS = [
     '"level":', '{"msg": "', '"ts":1764669662123', "api-7d9f8b6c5d-x2k4j", "job-28312345-q7xz2",
     "lb-1 haproxy[998]:", "Dec  2 10:01:02 web-1 nginx[7]:", "status: NXDOMAIN", "status: SERVFAIL",
     "api error ThrottlingException", "api error AccessDenied", "no such host", "exceeded",
+    "\tat a.B.fail(B.java:3)", "    at Module._load (node:x:1:2)", "\t... 23 more",
 ]  # fmt: skip
 
 

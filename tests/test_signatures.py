@@ -165,6 +165,19 @@ def test_error_lines_finds_what_a_reader_would() -> None:
     assert all("\x1b" not in line for _, line in found)
 
 
+def test_stack_frames_are_not_error_lines() -> None:
+    trace = """\
+Exception in thread "w" kotlinx.coroutines.TimeoutCancellationException: Timed out
+\tat kotlinx.coroutines.TimeoutKt.TimeoutCancellationException(Timeout.kt:184)
+    at Module._resolveFilename (node:internal/modules/cjs/loader:1145:15)
+    at node:internal/main/run_main_module:28:49
+   at Billing.InvalidThing.Get() in /src/x.cs:line 4
+\t... 23 more
+Caused by: java.lang.IllegalStateException: bad state
+"""
+    assert [n for n, _ in error_lines(trace)] == [1, 7]
+
+
 # --- matching -------------------------------------------------------------------------
 
 

@@ -102,6 +102,7 @@
     var weak = compile(L.weak, false);
     var quiet = compile(L.quiet, false);
     var logPrefix = compile(L.log_prefix, false);
+    var frame = compile(L.frame, false);
     var calls = {
       ip: function (match) {
         var text = match.replace(/^[\[\]]+|[\[\]]+$/g, "").split("%")[0];
@@ -209,6 +210,7 @@
     function isError(line) {
       var lower = line.toLowerCase();
       if (!L.keys.some(function (key) { return lower.indexOf(key) >= 0; })) return false;
+      if (frame.test(line.replace(logPrefix, ""))) return false;
       if (strong.test(line)) return true;
       return weak.test(line) && !quiet.test(line);
     }
