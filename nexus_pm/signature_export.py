@@ -101,6 +101,7 @@ def program() -> dict[str, Any]:
         "space": js_pattern(text._SPACE),
         "token": js_pattern(text._TOKEN),
         "code": js_pattern(text._CODE),
+        "placed": js_pattern(text._PLACED),
         "generic": sorted(text.GENERIC),
         "stop": sorted(text._STOP),
         "lines": {

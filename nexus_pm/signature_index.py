@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -10,7 +9,14 @@ from dataclasses import dataclass
 
 from .models import Incident
 from .signature_lines import output_lines
-from .signature_text import GENERIC, code_tokens, normalise, signature, slots, tokens
+from .signature_text import (
+    GENERIC,
+    code_tokens,
+    normalise,
+    shape,
+    signature,
+    tokens,
+)
 
 __all__ = [
     "GENERIC_IDF",
@@ -56,8 +62,12 @@ class Entry:
     tokens: frozenset[str]
     #: Those of its tokens shaped like error codes (see code_tokens).
     codes: frozenset[str]
-    #: Where those stand: each with the token before it (see signature_text.slots).
+    #: Where those stand: each with the token before it (see signature_text.shape).
     slots: frozenset[tuple[str, str]]
+    #: Those followed by a word: how a message after a name begins (see signature_text.shape).
+    openings: frozenset[tuple[str, str]]
+    #: Its words that stand as words (see signature_text.shape): what a message is said in.
+    prose: frozenset[str]
     #: The sum of its tokens' squared weights.
     norm2: float
 
@@ -133,8 +143,7 @@ def build_index(sources: Iterable[Source]) -> Index:
                 if sig.lower() not in seen:
                     seen.add(sig.lower())
                     codes = code_tokens(sig)
-                    entry = Entry(number, sig, tokens(sig), codes, slots(sig, codes), 0.0)
-                    entries.append(entry)
+                    entries.append(Entry(number, sig, tokens(sig), codes, *shape(sig, codes), 0.0))
         for pattern in source.patterns:
             problem = pattern_problem(pattern)
             if problem:
@@ -157,7 +166,18 @@ def build_index(sources: Iterable[Source]) -> Index:
     for number, entry in enumerate(entries):
         # Summed in token order: the same float in every process and in the browser.
         norm2 = sum(idf[token] ** 2 for token in sorted(entry.tokens))
-        weighed.append(dataclasses.replace(entry, norm2=norm2))
+        weighed.append(
+            Entry(
+                entry.incident,
+                entry.signature,
+                entry.tokens,
+                entry.codes,
+                entry.slots,
+                entry.openings,
+                entry.prose,
+                norm2,
+            )
+        )
         for token in entry.tokens:
             postings[token].append(number)
         exact[entry.signature.lower()].append(number)

@@ -14,8 +14,8 @@ __all__ = [
     "clean",
     "code_tokens",
     "normalise",
+    "shape",
     "signature",
-    "slots",
     "tokens",
     "without_prefix",
 ]
@@ -43,6 +43,10 @@ _LEAD = ascii_re(
 )
 _SPACE = re.compile(r"\s+")
 _TOKEN = ascii_re(r"<[a-z]+>|[a-z0-9_]+")
+# A token, and (the second group, matched or not) how a word of prose ends: punctuation,
+# then a space or the end of the line (a signature's lines have no line break). An empty
+# alternative, not `?`: JavaScript leaves an optional group that matched nothing unset.
+_PLACED = ascii_re(r"(<[a-z]+>|[a-z0-9_]+)(?:([.,;:!?)]*(?:\s|$))|)")
 # An inner capital (OOMKilled, ImagePullBackOff), all capitals (ECONNREFUSED) or letters
 # then digits (x509): a name someone gave this error, unlike a word of the message.
 _CODE = ascii_re(
@@ -119,27 +123,49 @@ def signature(text: str) -> str:
     return without_prefix(normalise(text))
 
 
-def _words(normalised: str) -> list[str]:
-    return [
+def tokens(normalised: str) -> frozenset[str]:
+    """The words of a signature, lower-cased, without placeholders and filler words."""
+    return frozenset(
         token
         for token in _TOKEN.findall(normalised.lower())
         if len(token) > 1 and token[0] != "<" and not token.isdigit() and token not in _STOP
-    ]
+    )
 
 
-def tokens(normalised: str) -> frozenset[str]:
-    """The words of a signature, lower-cased, without placeholders and filler words."""
-    return frozenset(_words(normalised))
+Pairs = frozenset[tuple[str, str]]
 
 
-def slots(normalised: str, codes: frozenset[str]) -> frozenset[tuple[str, str]]:
-    """(the word before, the name) for each code-shaped token of a signature after a word.
+def shape(normalised: str, codes: frozenset[str]) -> tuple[Pairs, Pairs, frozenset[str]]:
+    """Where a signature's names stand: its slots, its openings and its prose words.
 
+    Slots: (the word before, the name) for each code-shaped token after a word, so that
     `status: NXDOMAIN` and `status: SERVFAIL`, `api error ThrottlingException` and `api
-    error AccessDenied`: the same place in the same message holding another name.
+    error AccessDenied` are the same place holding another name. Openings: (the name, the
+    word after it) where that word is prose, which is how a message after a name begins:
+    `OutOfMemoryError: Java heap space` and `OutOfMemoryError: Metaspace`. Prose words
+    stand as words rather than going on into a name (`redis.internal`, `worker-3`,
+    `java.lang`). Read in one pass over the words; prose words are only read beside
+    openings (see signatures._names_differ), so a signature without names has none.
     """
-    words = _words(normalised)
-    return frozenset((before, word) for before, word in itertools.pairwise(words) if word in codes)
+    if not codes:
+        return frozenset(), frozenset(), frozenset()
+    placed = [
+        (word, found.group(2) is not None)
+        for found in _PLACED.finditer(normalised.lower())
+        if len(word := found.group(1)) > 1
+        and word[0] != "<"
+        and not word.isdigit()
+        and word not in _STOP
+    ]
+    slots = frozenset(
+        (before, word) for (before, _), (word, _) in itertools.pairwise(placed) if word in codes
+    )
+    openings = frozenset(
+        (name, word)
+        for (name, _), (word, plain) in itertools.pairwise(placed)
+        if plain and name in codes
+    )
+    return slots, openings, frozenset(word for word, plain in placed if plain and openings)
 
 
 def code_tokens(normalised: str) -> frozenset[str]:

@@ -65,6 +65,8 @@ FRAGMENTS = [
     "lb-1 haproxy[998]:", "Dec  2 10:01:02 web-1 nginx[7]:", "status: NXDOMAIN", "status: SERVFAIL",
     "api error ThrottlingException", "api error AccessDenied", "no such host", "exceeded",
     "\tat a.B.fail(B.java:3)", "    at Module._load (node:x:1:2)", "\t... 23 more",
+    "OutOfMemoryError: Java heap space", "OutOfMemoryError: Metaspace", "SQLSTATE[HY000]",
+    "Too many connections", "redis.internal", "worker-3", "ENOTFOUND db.", "ENOTFOUND",
 ]  # fmt: skip
 
 

@@ -204,6 +204,40 @@ def test_precision_and_recall(capsys: pytest.CaptureFixture[str]) -> None:
     assert precision >= 0.95 and recall >= 0.9
 
 
+@pytest.mark.parametrize(
+    ("indexed", "other", "same"),
+    [
+        # Another name in the same place of one template: another error.
+        (";; status: NXDOMAIN, id: 5", ";; status: SERVFAIL, id: 6", ";; status: NXDOMAIN, id: 7"),
+        (
+            "api error ThrottlingException: Rate exceeded",
+            "api error AccessDenied: Rate exceeded",
+            "│ api error ThrottlingException: Rate exceeded",
+        ),
+        # The same name opening another message: another error.
+        (
+            "java.lang.OutOfMemoryError: Java heap space",
+            "java.lang.OutOfMemoryError: Metaspace",
+            'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space',
+        ),
+        (
+            "SQLSTATE[HY000] [1040] Too many connections",
+            "SQLSTATE[HY000] [2002] Connection refused",
+            "PDOException: SQLSTATE[HY000] [1040] Too many connections",
+        ),
+        # A host after the name goes on into a name: no message, so no conflict.
+        ("getaddrinfo ENOTFOUND redis.internal", None, "getaddrinfo ENOTFOUND db.internal"),
+    ],
+)
+def test_one_template_with_other_names_is_another_error(
+    indexed: str, other: str | None, same: str
+) -> None:
+    one = build_index([Source("INC-1", (indexed,)), *SYNTHETIC[:3]])
+    if other is not None:
+        assert top(other, one) is None
+    assert top(same, one) == "INC-1"
+
+
 def test_econnrefused_matches_nothing_unless_a_record_has_it() -> None:
     without = build_index([seed_source(), *SYNTHETIC[1:], *realworld_sources()])
     assert match("ECONNREFUSED 127.0.0.1:5432", without) == []

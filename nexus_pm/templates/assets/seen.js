@@ -96,6 +96,7 @@
     var space = compile(P.space, true);
     var tokenRe = compile(P.token, true);
     var codeRe = compile(P.code, true);
+    var placedRe = compile(P.placed, true);
     var generic = new Set(P.generic);
     var stop = new Set(P.stop);
     var strong = compile(L.strong, false);
@@ -178,22 +179,36 @@
       return withoutPrefix(normalise(text));
     }
 
+    function kept(token) {
+      return token.length > 1 && token[0] !== "<" && !/^[0-9]+$/.test(token) && !stop.has(token);
+    }
+
     function words(normalised) {
-      return (normalised.toLowerCase().match(tokenRe) || []).filter(function (token) {
-        return token.length > 1 && token[0] !== "<" && !/^[0-9]+$/.test(token) && !stop.has(token);
-      });
+      return (normalised.toLowerCase().match(tokenRe) || []).filter(kept);
     }
 
     function tokens(normalised) {
       return new Set(words(normalised));
     }
 
-    // signature_text.slots, as [before, name] pairs (a pair set is not needed: only tested).
-    function slots(normalised, codes) {
-      var found = words(normalised);
-      var out = [];
-      for (var i = 1; i < found.length; i++) {
-        if (codes.has(found[i])) out.push([found[i - 1], found[i]]);
+    // signature_text.shape: slots and openings as [first, second] pairs (they are only
+    // searched), prose words as a set.
+    function shape(normalised, codes) {
+      var out = { slots: [], openings: [], prose: new Set() };
+      if (!codes.size) return out;
+      var lower = normalised.toLowerCase();
+      var placed = [];
+      var hit;
+      placedRe.lastIndex = 0;
+      while ((hit = placedRe.exec(lower)) !== null) {
+        if (kept(hit[1])) placed.push([hit[1], hit[2] !== undefined]);
+      }
+      for (var i = 1; i < placed.length; i++) {
+        if (codes.has(placed[i][0])) out.slots.push([placed[i - 1][0], placed[i][0]]);
+        if (placed[i][1] && codes.has(placed[i - 1][0])) out.openings.push([placed[i - 1][0], placed[i][0]]);
+      }
+      if (out.openings.length) {
+        placed.forEach(function (item) { if (item[1]) out.prose.add(item[0]); });
       }
       return out;
     }
@@ -242,7 +257,7 @@
     // Each distinct line is in the file once; its tokens are read once too.
     var lineTokens = data.lines.map(function (sig) {
       var codes = codeTokens(sig);
-      return { tokens: tokens(sig), codes: codes, slots: slots(sig, codes) };
+      return { tokens: tokens(sig), codes: codes, shape: shape(sig, codes) };
     });
     var entries = [];
     var rawPatterns = [];
@@ -252,7 +267,7 @@
         var read = lineTokens[line];
         entries.push({
           incident: number, signature: data.lines[line], tokens: read.tokens, codes: read.codes,
-          slots: read.slots,
+          slots: read.shape.slots, openings: read.shape.openings, prose: read.shape.prose,
         });
       });
       (incident.patterns || []).forEach(function (pattern) {
@@ -319,14 +334,20 @@
       });
     }
 
-    function namesDiffer(query, places, entry) {
-      var theirs = new Set();
-      entry.slots.forEach(function (slot) {
-        if (!query.has(slot[1])) theirs.add(slot[0]);
+    // signatures._differ and _names_differ.
+    function differ(mine, myWords, theirs, theirWords) {
+      var held = new Set();
+      theirs.forEach(function (pair) {
+        if (!myWords.has(pair[1])) held.add(pair[0]);
       });
-      return places.some(function (slot) {
-        return theirs.has(slot[0]) && !entry.tokens.has(slot[1]);
+      return mine.some(function (pair) {
+        return held.has(pair[0]) && !theirWords.has(pair[1]);
       });
+    }
+
+    function namesDiffer(query, words, places, opens, entry) {
+      return differ(places, query, entry.slots, entry.tokens) ||
+        differ(opens, words, entry.openings, entry.prose);
     }
 
     function score(shared2, query2, entry2) {
@@ -342,7 +363,10 @@
       var query2 = sortedSum(query, square);
       if (!query2) return [];
       var codes = codeTokens(sig);
-      var places = slots(sig, codes);
+      var form = shape(sig, codes);
+      var places = form.slots;
+      var opens = form.openings;
+      var words = form.prose;
       var known = [];
       query.forEach(function (token) {
         if (postings.has(token)) known.push([postings.get(token).length, token]);
@@ -368,7 +392,7 @@
         var both = new Set(codes);
         entry.codes.forEach(function (code) { both.add(code); });
         if (evidence(shared, both) < M.min_evidence) return;
-        if (namesDiffer(query, places, entry)) return;
+        if (namesDiffer(query, words, places, opens, entry)) return;
         scored.push([score(sortedSum(shared, square), query2, entry.norm2), number]);
       });
       return scored.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
