@@ -1,7 +1,7 @@
 /* "Seen this error?": a pasted error or log matched against past incidents, in the page.
  *
  * A port of nexus_pm/signature_text.py, signature_lines.py, signature_index.py and
- * signatures.py. The patterns, word lists and limits are not written here: they come
+ * signatures.py. The patterns (signature_rules.py's among them), word lists and limits are not written here: they come
  * with the signature file, exported from the Python modules (signature_export.py), so
  * only the steps between them are ported. tests/test_seen_js.py holds the two to the
  * same output. Record text only ever reaches the page as text nodes.
