@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import signature_index, signature_lines, signature_text, signatures
+from . import signature_index, signature_lines, signature_rules, signature_text, signatures
 
 __all__ = ["js_pattern", "program"]
 
@@ -19,8 +19,8 @@ __all__ = ["js_pattern", "program"]
 _ASCII_SPACE = r"\t\n\v\f\r "
 _UNICODE_SPACE = r"\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _NAMED: dict[Callable[[re.Match[str]], str], str] = {
-    signature_text._ip: "ip",
-    signature_text._tool: "tool",
+    signature_rules.ip: "ip",
+    signature_rules.tool: "tool",
 }
 
 
@@ -91,7 +91,7 @@ def program() -> dict[str, Any]:
         "ansi": js_pattern(text._ANSI),
         "rules": [
             {"needle": needle, **js_pattern(pattern), **_replacement(replacement)}
-            for needle, pattern, replacement in text._RULES
+            for needle, pattern, replacement in signature_rules.RULES
         ],
         "quoted": js_pattern(text._QUOTED),
         "quotes": text._QUOTES,
@@ -101,6 +101,7 @@ def program() -> dict[str, Any]:
         "space": js_pattern(text._SPACE),
         "token": js_pattern(text._TOKEN),
         "code": js_pattern(text._CODE),
+        "placed": js_pattern(text._PLACED),
         "generic": sorted(text.GENERIC),
         "stop": sorted(text._STOP),
         "lines": {
@@ -108,6 +109,7 @@ def program() -> dict[str, Any]:
             "weak": js_pattern(lines._WEAK),
             "quiet": js_pattern(lines._QUIET),
             "log_prefix": js_pattern(lines._LOG_PREFIX),
+            "frame": js_pattern(lines._FRAME),
             "keys": list(lines._KEYS),
             "traceback": lines._TRACEBACK,
             "max_traceback_lines": lines._MAX_TRACEBACK_LINES,

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .signature_lines import output_lines
-from .signature_text import GENERIC, code_tokens, normalise, signature, tokens
+from .signature_text import (
+    GENERIC,
+    code_tokens,
+    normalise,
+    shape,
+    signature,
+    tokens,
+)
 
 if TYPE_CHECKING:
     # Only named: `match` with every record cached starts without the models.
@@ -62,6 +69,12 @@ class Entry:
     tokens: frozenset[str]
     #: Those of its tokens shaped like error codes (see code_tokens).
     codes: frozenset[str]
+    #: Where those stand: each with the token before it (see signature_text.shape).
+    slots: frozenset[tuple[str, str]]
+    #: Those followed by a word: how a message after a name begins (see signature_text.shape).
+    openings: frozenset[tuple[str, str]]
+    #: Its words that stand as words (see signature_text.shape): what a message is said in.
+    prose: frozenset[str]
     #: The sum of its tokens' squared weights.
     norm2: float
 
@@ -189,7 +202,14 @@ def assemble(prepared: Iterable[Prepared]) -> Index:
     square = {token: weight**2 for token, weight in idf.items()}
     # Summed in token order: the same float in every process and in the browser.
     weighed = [
-        Entry(incident, sig, toks, codes, sum(map(square.__getitem__, sorted(toks))))
+        Entry(
+            incident,
+            sig,
+            toks,
+            codes,
+            *shape(sig, codes),
+            sum(map(square.__getitem__, sorted(toks))),
+        )
         for incident, sig, toks, codes in lines
     ]
     patterns = []

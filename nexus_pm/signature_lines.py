@@ -25,6 +25,7 @@ _STRONG = ascii_re(
     | \bpanicked\ at\b | \bNo\ module\ named\b | \bError\ \d+\b | \bmake:\ \*\*\*
     | \bE(?:CONNREFUSED|CONNRESET|TIMEDOUT|NOTFOUND|ADDRINUSE|ACCES|NOENT|PIPE|HOSTUNREACH|RESOLVE)\b
     | \b(?:OOMKilled|CrashLoopBackOff|ImagePullBackOff|ErrImagePull|CreateContainerConfigError)\b
+    | \bFailed[A-Z][a-z]+[A-Za-z]*\b | \b(?:NXDOMAIN|SERVFAIL|AccessDenied)\b
     | \b(?:Segmentation\ fault|core\ dumped|Killed)\b
     | \blevel=(?:error|fatal|panic|crit)\b | "level":\s*"(?:error|fatal|panic|critical)"
     | "(?:level|severity)":\s*"(?:ERROR|FATAL|PANIC|CRITICAL)"
@@ -38,12 +39,23 @@ _WEAK = ascii_re(
     | \bcouldn't\b | \bdoes\ not\ exist | \bnot\ found\b | \btime[ds]?\ ?out\b | \brefused\b
     | \bdenied\b | \bunhealthy\b | \binvalid\b | \bx509: | \buncaught\b | \bunhandled\b
     | \bwent\ wrong\b | \bback-?off\b | \bno\ space\ left\b | \bout\ of\ memory\b | \bdeadlock
+    | \bno\ such\ host\b | \bunavailable\b | \bno\ [\w-]+\ available\b | \bexceeded\b
+    | \btoo\ many\b | \binsufficient\b | \bunauthori[sz]ed\b | \bforbidden\b | \bexpired\b
+    | \bdid\ not\b | \bdidn't\b | \brejected\b | \bviolates\b | \bcrash(?:ed|ing)?\b
+    | \babort(?:ed|ing)?\b | \bprematurely\b | \bthrottl
     """,
     re.VERBOSE | re.IGNORECASE,
 )
 # Summary lines that count failures report none of them here.
 _QUIET = ascii_re(
     r"\b(?:0|no|zero)\s+(?:errors?|failures?|failed)\b|\bfailed\s*[:=]\s*0\b", re.IGNORECASE
+)
+# A frame of a JVM, .NET or Node stack trace names where, not what: `at x.Y.z(Y.java:3)`,
+# `at Module._load (node:internal/x:9:1)`, `... 12 more`. A frame through a class called
+# `TimeoutException` is still a frame.
+_FRAME = ascii_re(
+    r"^\s*(?:at\s+(?:async\s+)?[\w$.<>\[\]/:@`'-]+\s?\(|at\s+\S+:\d+:\d+\)?$"
+    r"|\.\.\.\s\d+\s(?:more|common\ frames\ omitted))"
 )
 _TRACEBACK = "Traceback (most recent call last):"
 # The frames of a traceback are indented, after whatever prefix the log adds.
@@ -61,13 +73,17 @@ _KEYS = (
     "core dumped", "killed", "exit", "command not found", "denied", "no such file", "unable to",
     "cannot", "can't", "could", "does not exist", "not found", "time", "refused", "unhealthy",
     "invalid", "x509:", "uncaught", "unhandled", "went wrong", "no space left",
-    "out of memory", "deadlock",
+    "out of memory", "deadlock", "nxdomain", "servfail", "accessdenied", "no such host",
+    "available", "exceeded", "too many", "insufficient", "unauthori", "forbidden", "expired",
+    "did not", "didn't", "rejected", "violates", "crash", "abort", "prematurely", "throttl",
 )  # fmt: skip
 
 
 def _is_error(line: str) -> bool:
     lower = line.lower()
     if not any(key in lower for key in _KEYS):
+        return False
+    if _FRAME.search(_LOG_PREFIX.sub("", line, count=1)):
         return False
     if _STRONG.search(line):
         return True

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from .signature_index import Entry, Index, Pattern
+from .signature_text import shape
 
 __all__ = ["index_data", "index_of", "words"]
 
@@ -33,6 +34,12 @@ def index_data(index: Index) -> dict[str, Any]:
     }
 
 
+def _entry(number: int, sig: str, toks: str, codes: str, norm2: float) -> Entry:
+    # Where its names stand is worked out again: it follows from the signature and codes.
+    found = words(codes)
+    return Entry(number, sig, words(toks), found, *shape(sig, found), norm2)
+
+
 def index_of(data: Any) -> Index | None:
     """The index that `index_data` made `data` from, or None if `data` is not such data.
 
@@ -41,10 +48,7 @@ def index_of(data: Any) -> Index | None:
     """
     try:
         incidents = tuple(data["incidents"])
-        entries = tuple(
-            Entry(number, sig, words(toks), words(codes), norm2)
-            for number, sig, toks, codes, norm2 in data["entries"]
-        )
+        entries = tuple(_entry(*entry) for entry in data["entries"])
         patterns = tuple(
             Pattern(number, raw, tuple(pieces)) for number, raw, pieces in data["patterns"]
         )

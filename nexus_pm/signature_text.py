@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
+import itertools
 import re
-from collections.abc import Callable
+
+from .signature_rules import RULES, ascii_re
 
 __all__ = [
     "GENERIC",
@@ -13,147 +14,17 @@ __all__ = [
     "clean",
     "code_tokens",
     "normalise",
+    "shape",
     "signature",
     "tokens",
     "without_prefix",
 ]
 
 
-def ascii_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """A pattern whose classes (digit, word, boundary, space) are ASCII only.
-
-    So they mean the same in the browser's port of these rules (see signature_export),
-    and the tokens that match errors are ASCII words anyway.
-    """
-    return re.compile(pattern, flags | re.ASCII)
-
-
 #: Only this much of a line is read: it bounds the work a pathological line costs.
 MAX_LINE_CHARS = 4000
 
 _ANSI = ascii_re(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
-_PATH_CHARS = r"[^\s\"'`(),;<>\[\]{}]"
-_IPV6 = r"(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:%\w+)?"
-_Sub = tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
-
-
-def _ip(match: re.Match[str]) -> str:
-    # The pattern is loose (hex groups and colons); only a real address is one.
-    text = match.group(0).strip("[]").split("%")[0]
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return match.group(0)
-    return "<ip>"
-
-
-def _tool(match: re.Match[str]) -> str:
-    return (match.group("tool") or match.group("tool2")).lower()
-
-
-# Each rule: a substring that must be present (a cheap test before the regex runs),
-# the regex, and its replacement. Order matters: earlier rules consume what later ones
-# would misread (a UUID's groups as numbers, an address's `1:54` as a time), and a path's
-# interpreter or package prefix goes before its user name is masked. Ports are numbers.
-_RULES: tuple[_Sub, ...] = (
-    ("", ascii_re(r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b"), "<uuid>"),
-    (
-        "",
-        ascii_re(
-            r"\b\d{4}[-/]\d{2}[-/]\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
-            r"(?:\s?(?:Z|UTC|[+-]\d{2}:?\d{2})\b|Z)?)?"
-        ),
-        "<time>",
-    ),
-    (
-        "",
-        ascii_re(
-            rf"\b(?:{_DAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:\s+\d{{4}})?"
-            r"\s+\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s+(?:[A-Z]{3,4}|[+-]\d{4})\b)?"
-        ),
-        "<time>",
-    ),
-    (
-        "",
-        ascii_re(
-            rf"(?<![\w.])(?:/private)?/(?:tmp|var/tmp|var/folders)/{_PATH_CHARS}*"
-            rf"|\b[A-Za-z]:\\Users\\[^\\\s]+\\AppData\\Local\\Temp\\{_PATH_CHARS}*",
-            re.IGNORECASE,
-        ),
-        "<tmp>",
-    ),
-    # Interpreters and tools, by any path: `/opt/venv/bin/python3.12` is `python`.
-    (
-        "",
-        ascii_re(
-            r"(?<![\w.])(?:[A-Za-z]:)?(?:[/\\][\w.+@<>-]+)*[/\\]"
-            r"(?:(?:s?bin|Scripts)[/\\](?P<tool>[A-Za-z][A-Za-z_+-]*?)"
-            r"|(?P<tool2>python|node|ruby|perl|php|java|pip|npm))"
-            r"(?:-?\d+(?:\.\d+)*)?(?:\.exe)?(?![\w.\\/-])",
-            re.IGNORECASE,
-        ),
-        _tool,
-    ),
-    (
-        "-packages",
-        ascii_re(rf"(?<!{_PATH_CHARS}){_PATH_CHARS}*?[/\\](?:site|dist)-packages(?=[/\\])"),
-        "site-packages",
-    ),
-    (
-        "python",
-        ascii_re(rf"(?<!{_PATH_CHARS}){_PATH_CHARS}*?[/\\]lib[/\\]python\d+(?:\.\d+)?(?=[/\\])"),
-        "lib/python",
-    ),
-    (
-        "node_modules",
-        ascii_re(rf"(?<!{_PATH_CHARS}){_PATH_CHARS}*?[/\\]node_modules(?=[/\\])"),
-        "node_modules",
-    ),
-    # Someone's home folder, whoever they are and whatever the system: `~`.
-    (
-        "",
-        ascii_re(
-            r"(?<![\w.])/(?:home|Users)/[^/\s\"'`]+|\b[A-Za-z]:\\Users\\[^\\\s\"'`]+",
-            re.IGNORECASE,
-        ),
-        "~",
-    ),
-    ("@", ascii_re(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b"), "<email>"),
-    (".", ascii_re(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"), "<ip>"),
-    (
-        ":",
-        ascii_re(rf"\[{_IPV6}\]|(?<![\w:.]){_IPV6}(?![\w:])"),
-        _ip,
-    ),
-    (
-        ":",
-        ascii_re(r"(?<![\d.:])\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s?[AaPp][Mm]\b)?(?![\d:])"),
-        "<time>",
-    ),
-    # Seconds, milliseconds, microseconds or nanoseconds since 1970, from 2001 to 2033.
-    ("", ascii_re(r"(?<![\w.])1\d{9}(?:\d{3}|\d{6}|\d{9})?(?:\.\d+)?(?![\w.])"), "<time>"),
-    ("", ascii_re(r"\b0[xX][0-9a-fA-F]+\b"), "<hex>"),
-    (
-        "",
-        ascii_re(r"(?<![\w])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{7,}(?![\w])"),
-        "<hex>",
-    ),
-    ("", ascii_re(r"\bv\d+(?:\.\d+)+\b"), "v<n>"),
-    # Kubernetes event counts: `(x4 over 49s)`.
-    ("over", ascii_re(r"\(x\d+ over\b"), "(x<n> over"),
-    # Numbers, with a unit if they have one, but not the digits of a name (x509, e2e,
-    # k8s, sha256): those are preceded by a letter.
-    (
-        "",
-        ascii_re(
-            r"(?<![A-Za-z0-9])\d+(?:[.,]\d+)*"
-            r"(?:ns|us|µs|ms|s|m|h|d|[KMGTP]i?B?|[kmgt]b|%)?(?![A-Za-z0-9])"
-        ),
-        "<n>",
-    ),
-)
 # Quotes vary with the tool ('x', "x", `x`, curly quotes); what they hold is a name that
 # identifies the error (module, table, key) or a value of this occurrence.
 _QUOTED = ascii_re(
@@ -164,14 +35,18 @@ _QUOTES = "'\"`\u2018\u201c"
 _WORD = ascii_re(r"[A-Za-z]{2,}")
 _PLACEHOLDER = ascii_re(r"<[a-z]+>")
 # What comes before the message on a log line: times, levels, pids, a compose
-# service name, CI markers; dropped from the front of a signature.
+# service name, syslog's host and program, CI markers; dropped from the front of a signature.
 _LEAD = ascii_re(
-    r"^(?:\s*(?:\[?<(?:time|n|hex|uuid)>\]?|\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR"
+    r"^(?:\s*(?:\[?<(?:time|n|hex|uuid)>\]?|(?<=<time> )[\w.<>-]+ [\w./<>@-]+\[<n>\]:|\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR"
     r"|CRITICAL|FATAL|SEVERE)\]?:?(?=\s)|\[?(?:trace|debug|info|warn|warning|error|fatal)\]"
     r"|##\[(?:error|warning)\]|E(?=\s)|>|[\w.-]+\s+\|(?=\s))[\s:,|-]*)+"
 )
 _SPACE = re.compile(r"\s+")
 _TOKEN = ascii_re(r"<[a-z]+>|[a-z0-9_]+")
+# A token, and (the second group, matched or not) how a word of prose ends: punctuation,
+# then a space or the end of the line (a signature's lines have no line break). An empty
+# alternative, not `?`: JavaScript leaves an optional group that matched nothing unset.
+_PLACED = ascii_re(r"(<[a-z]+>|[a-z0-9_]+)(?:([.,;:!?)]*(?:\s|$))|)")
 # An inner capital (OOMKilled, ImagePullBackOff), all capitals (ECONNREFUSED) or letters
 # then digits (x509): a name someone gave this error, unlike a word of the message.
 _CODE = ascii_re(
@@ -221,7 +96,7 @@ def normalise(text: str) -> str:
     lines = []
     for raw in text.splitlines():
         line = clean(raw).replace('\\"', '"')
-        for needle, pattern, replacement in _RULES:
+        for needle, pattern, replacement in RULES:
             if needle in line:
                 line = pattern.sub(replacement, line)
         if any(quote in line for quote in _QUOTES):
@@ -255,6 +130,42 @@ def tokens(normalised: str) -> frozenset[str]:
         for token in _TOKEN.findall(normalised.lower())
         if len(token) > 1 and token[0] != "<" and not token.isdigit() and token not in _STOP
     )
+
+
+Pairs = frozenset[tuple[str, str]]
+
+
+def shape(normalised: str, codes: frozenset[str]) -> tuple[Pairs, Pairs, frozenset[str]]:
+    """Where a signature's names stand: its slots, its openings and its prose words.
+
+    Slots: (the word before, the name) for each code-shaped token after a word, so that
+    `status: NXDOMAIN` and `status: SERVFAIL`, `api error ThrottlingException` and `api
+    error AccessDenied` are the same place holding another name. Openings: (the name, the
+    word after it) where that word is prose, which is how a message after a name begins:
+    `OutOfMemoryError: Java heap space` and `OutOfMemoryError: Metaspace`. Prose words
+    stand as words rather than going on into a name (`redis.internal`, `worker-3`,
+    `java.lang`). Read in one pass over the words; prose words are only read beside
+    openings (see signatures._names_differ), so a signature without names has none.
+    """
+    if not codes:
+        return frozenset(), frozenset(), frozenset()
+    placed = [
+        (word, found.group(2) is not None)
+        for found in _PLACED.finditer(normalised.lower())
+        if len(word := found.group(1)) > 1
+        and word[0] != "<"
+        and not word.isdigit()
+        and word not in _STOP
+    ]
+    slots = frozenset(
+        (before, word) for (before, _), (word, _) in itertools.pairwise(placed) if word in codes
+    )
+    openings = frozenset(
+        (name, word)
+        for (name, _), (word, plain) in itertools.pairwise(placed)
+        if plain and name in codes
+    )
+    return slots, openings, frozenset(word for word, plain in placed if plain and openings)
 
 
 def code_tokens(normalised: str) -> frozenset[str]:

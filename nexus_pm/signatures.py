@@ -7,13 +7,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .signature_index import Index, Source, build_index, pattern_problem, source_of
+from .signature_index import Entry, Index, Source, build_index, pattern_problem, source_of
 from .signature_lines import error_lines
 from .signature_text import (
     GENERIC,
+    Pairs,
     clean,
     code_tokens,
     normalise,
+    shape,
     signature,
     tokens,
     without_prefix,
@@ -58,6 +60,9 @@ _SHORT_PASTE = 50
 _MAX_QUERY_LINES = 5000
 
 
+Words = frozenset[str]
+
+
 @dataclass(frozen=True)
 class Match:
     """An incident whose errors a pasted text shares, and the line that shares them."""
@@ -91,6 +96,27 @@ def _evidence(shared: Iterable[str], codes: frozenset[str], index: Index) -> flo
     )
 
 
+def _differ(mine: Pairs, my_words: Words, theirs: Pairs, their_words: Words) -> bool:
+    # The same first word, another second one, and neither side holds the other's anywhere.
+    held = {first for first, second in theirs if second not in my_words}
+    return any(first in held and second not in their_words for first, second in mine)
+
+
+def _names_differ(query: Words, words: Words, places: Pairs, opens: Pairs, entry: Entry) -> bool:
+    """Whether a line and an entry are two errors of one template, however much they share.
+
+    One names a thing where the other names another, after the same word (`status:
+    NOERROR`, `status: NXDOMAIN`), or the same name opens two messages
+    (`OutOfMemoryError: Java heap space`, `OutOfMemoryError: Metaspace`; see shape).
+    Only words each side lacks count: a word the other side holds elsewhere (for a
+    message, as a word of its own: not `java` of `java.lang`) is the same error worded
+    otherwise.
+    """
+    return _differ(places, query, entry.slots, entry.tokens) or _differ(
+        opens, words, entry.openings, entry.prose
+    )
+
+
 def _score(shared2: float, query2: float, entry2: float) -> float:
     """Similarity from squared weights: shared, the query's and the entry's (all > 0).
 
@@ -112,6 +138,7 @@ def _similar(sig: str, index: Index) -> list[tuple[float, int]]:
     if not query2:
         return []
     codes = code_tokens(sig)
+    places, opens, words = shape(sig, codes)
     known = sorted((len(index.postings[t]), t) for t in query if t in index.postings)
     partial: dict[int, float] = defaultdict(float)
     for count, token in known[:_CANDIDATE_TOKENS]:  # rarest first
@@ -126,6 +153,8 @@ def _similar(sig: str, index: Index) -> list[tuple[float, int]]:
         entry = index.entries[number]
         shared = query & entry.tokens
         if _evidence(shared, codes | entry.codes, index) < MIN_EVIDENCE:
+            continue
+        if _names_differ(query, words, places, opens, entry):
             continue
         shared2 = sum(weight[token] ** 2 for token in sorted(shared))
         scored.append((_score(shared2, query2, entry.norm2), number))

@@ -7,6 +7,7 @@ import random
 import shutil
 import subprocess
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from nexus_pm.validate import load_records
 from .components import need
 from .conftest import ROOT
 from .match_cases import RECORD_PATHS, TABLE
+from .match_eval import CASES, EVAL_DIR
 
 SCRIPT = ROOT / "nexus_pm" / "templates" / "assets" / "seen.js"
 # Reads {data, inputs} on stdin, prints what the script makes of each input.
@@ -59,6 +61,12 @@ FRAGMENTS = [
     "\r", "\n", "\r\n", "\t", "\xa0", "\u2028", "\x85", "\x0c", " | ", "##[error]", "E   ", "> ",
     "nexus-voice  |", "--user", "pip install", '\\"', "\u00e9t\u00e9", "\U0001f600", "\u0130",
     "\u212a", "\u017f", "\u0663", "k8s", "e2e", "sha256", "\ufeff", "   ", "-", "*", ".", ":",
+    '"level":', '{"msg": "', '"ts":1764669662123', "api-7d9f8b6c5d-x2k4j", "job-28312345-q7xz2",
+    "lb-1 haproxy[998]:", "Dec  2 10:01:02 web-1 nginx[7]:", "status: NXDOMAIN", "status: SERVFAIL",
+    "api error ThrottlingException", "api error AccessDenied", "no such host", "exceeded",
+    "\tat a.B.fail(B.java:3)", "    at Module._load (node:x:1:2)", "\t... 23 more",
+    "OutOfMemoryError: Java heap space", "OutOfMemoryError: Metaspace", "SQLSTATE[HY000]",
+    "Too many connections", "redis.internal", "worker-3", "ENOTFOUND db.", "ENOTFOUND",
 ]  # fmt: skip
 
 
@@ -70,12 +78,12 @@ def node() -> str:
 
 
 @cache
-def records() -> list[Any]:
-    return load_records(list(RECORD_PATHS))
+def records(*paths: Path) -> list[Any]:
+    return load_records(list(paths or RECORD_PATHS))
 
 
-def run_script(inputs: list[str]) -> list[dict[str, Any]]:
-    data = signature_data(records())
+def run_script(inputs: list[str], *paths: Path) -> list[dict[str, Any]]:
+    data = signature_data(records(*paths))
     payload = json.dumps({"data": data, "inputs": inputs})
     done = subprocess.run(
         [node(), "-e", RUNNER, str(SCRIPT)],
@@ -91,9 +99,9 @@ def run_script(inputs: list[str]) -> list[dict[str, Any]]:
     return result
 
 
-def python_side(text: str) -> dict[str, Any]:
+def python_side(text: str, *paths: Path) -> dict[str, Any]:
     sig = signature(text)
-    found = match(text, index_records(records()), limit=10)
+    found = match(text, index_records(records(*paths)), limit=10)
     return {
         "normalise": normalise(text),
         "signature": sig,
@@ -119,6 +127,12 @@ def test_the_test_set_gives_the_same_everything() -> None:
     texts = [row.text for row in TABLE]
     for text, got in zip(texts, run_script(texts), strict=True):
         assert got == python_side(text), text
+
+
+def test_the_evaluation_set_gives_the_same_everything() -> None:
+    texts = [case.text for case in CASES]
+    for text, got in zip(texts, run_script(texts, EVAL_DIR), strict=True):
+        assert got == python_side(text, EVAL_DIR), text[:200]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -75,6 +75,25 @@ def top(text: str, in_index: Index | None = None) -> str | None:
         ("No module named 'uvicorn'", 'No module named "uvicorn"'),
         ("\x1b[31mERROR\x1b[0m: disk full", "ERROR: disk full"),
         ("Duplicate entry 'bob@example.com'", "Duplicate entry 'eve@example.org'"),
+        # Pod names, syslog's host and program, JSON log keys, klog and access-log times.
+        ("pod/api-7d9f8b6c5d-x2k4j OOMKilled", "pod/api-5bfd8cf8b9-qz7lm OOMKilled"),
+        ("job batch-28312345-q7xz2 failed", "job batch-28312399-k2p4w failed"),
+        (
+            "Dec  2 10:01:02 lb-1 haproxy[998]: backend be_api has no server available!",
+            "Jan 15 23:59:59 lb-07.dc2 haproxy[4242]: backend be_api has no server available!",
+        ),
+        (
+            '{"level":"error","ts":1764669662.1,"msg":"sync failed"}',
+            '{"level": "error", "ts": 1768521599123, "msg": "sync failed"}',
+        ),
+        ("E1202 10:01:02.123456    1234 reflector.go:138] failed", "reflector.go:9] failed"),
+        ("[02/Dec/2026:10:01:02 +0000] GET 502", "[15/Jan/2027:23:59:59 -0800] GET 502"),
+        ("at 20261202T100102Z boom", "at 20270115T235959.123Z boom"),
+        ("Dec 2, 2026 10:01:02 AM org.x.Job run", "Jan 15, 2027 11:59:59 PM org.x.Job run"),
+        # Durations in several units, generated ids.
+        ("restarted (4m31s ago)", "restarted (1h2m3.5s ago)"),
+        ("req 01ARZ3NDEKTSV4RRFFQ69G5FAV lost", "req 01HF3Q9V2M7XK8T4N6B5C1D0EF lost"),
+        ("ref moby::q8w7e6r5t4y3 not found", "ref moby::p0o9i8u7y6t5 not found"),
     ],
 )
 def test_what_varies_does_not_count(one: str, other: str) -> None:
@@ -96,6 +115,8 @@ def test_what_varies_does_not_count(one: str, other: str) -> None:
         ("fatal: not a git repository", "fatal: not a git repository"),
         ("x509: certificate signed by unknown authority", "x509: certificate signed"),
         ("pull-kubernetes-e2e-gce failed on k8s", "pull-kubernetes-e2e-gce failed on k8s"),
+        ("sha256WithRSAEncryption, Base64EncodingException", "sha256WithRSAEncryption, Base64"),
+        ("non-replication superuser connections", "non-replication superuser connections"),
     ],
 )
 def test_the_type_the_words_and_the_tool_stay(text: str, kept: str) -> None:
@@ -144,6 +165,19 @@ def test_error_lines_finds_what_a_reader_would() -> None:
     assert all("\x1b" not in line for _, line in found)
 
 
+def test_stack_frames_are_not_error_lines() -> None:
+    trace = """\
+Exception in thread "w" kotlinx.coroutines.TimeoutCancellationException: Timed out
+\tat kotlinx.coroutines.TimeoutKt.TimeoutCancellationException(Timeout.kt:184)
+    at Module._resolveFilename (node:internal/modules/cjs/loader:1145:15)
+    at node:internal/main/run_main_module:28:49
+   at Billing.InvalidThing.Get() in /src/x.cs:line 4
+\t... 23 more
+Caused by: java.lang.IllegalStateException: bad state
+"""
+    assert [n for n, _ in error_lines(trace)] == [1, 7]
+
+
 # --- matching -------------------------------------------------------------------------
 
 
@@ -168,6 +202,40 @@ def test_precision_and_recall(capsys: pytest.CaptureFixture[str]) -> None:
         )
     assert len(TABLE) >= 30
     assert precision >= 0.95 and recall >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("indexed", "other", "same"),
+    [
+        # Another name in the same place of one template: another error.
+        (";; status: NXDOMAIN, id: 5", ";; status: SERVFAIL, id: 6", ";; status: NXDOMAIN, id: 7"),
+        (
+            "api error ThrottlingException: Rate exceeded",
+            "api error AccessDenied: Rate exceeded",
+            "│ api error ThrottlingException: Rate exceeded",
+        ),
+        # The same name opening another message: another error.
+        (
+            "java.lang.OutOfMemoryError: Java heap space",
+            "java.lang.OutOfMemoryError: Metaspace",
+            'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space',
+        ),
+        (
+            "SQLSTATE[HY000] [1040] Too many connections",
+            "SQLSTATE[HY000] [2002] Connection refused",
+            "PDOException: SQLSTATE[HY000] [1040] Too many connections",
+        ),
+        # A host after the name goes on into a name: no message, so no conflict.
+        ("getaddrinfo ENOTFOUND redis.internal", None, "getaddrinfo ENOTFOUND db.internal"),
+    ],
+)
+def test_one_template_with_other_names_is_another_error(
+    indexed: str, other: str | None, same: str
+) -> None:
+    one = build_index([Source("INC-1", (indexed,)), *SYNTHETIC[:3]])
+    if other is not None:
+        assert top(other, one) is None
+    assert top(same, one) == "INC-1"
 
 
 def test_econnrefused_matches_nothing_unless_a_record_has_it() -> None:

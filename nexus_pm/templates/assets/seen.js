@@ -1,7 +1,7 @@
 /* "Seen this error?": a pasted error or log matched against past incidents, in the page.
  *
  * A port of nexus_pm/signature_text.py, signature_lines.py, signature_index.py and
- * signatures.py. The patterns, word lists and limits are not written here: they come
+ * signatures.py. The patterns (signature_rules.py's among them), word lists and limits are not written here: they come
  * with the signature file, exported from the Python modules (signature_export.py), so
  * only the steps between them are ported. tests/test_seen_js.py holds the two to the
  * same output. Record text only ever reaches the page as text nodes.
@@ -96,12 +96,14 @@
     var space = compile(P.space, true);
     var tokenRe = compile(P.token, true);
     var codeRe = compile(P.code, true);
+    var placedRe = compile(P.placed, true);
     var generic = new Set(P.generic);
     var stop = new Set(P.stop);
     var strong = compile(L.strong, false);
     var weak = compile(L.weak, false);
     var quiet = compile(L.quiet, false);
     var logPrefix = compile(L.log_prefix, false);
+    var frame = compile(L.frame, false);
     var calls = {
       ip: function (match) {
         var text = match.replace(/^[\[\]]+|[\[\]]+$/g, "").split("%")[0];
@@ -177,14 +179,38 @@
       return withoutPrefix(normalise(text));
     }
 
+    function kept(token) {
+      return token.length > 1 && token[0] !== "<" && !/^[0-9]+$/.test(token) && !stop.has(token);
+    }
+
+    function words(normalised) {
+      return (normalised.toLowerCase().match(tokenRe) || []).filter(kept);
+    }
+
     function tokens(normalised) {
-      var found = new Set();
-      (normalised.toLowerCase().match(tokenRe) || []).forEach(function (token) {
-        if (token.length > 1 && token[0] !== "<" && !/^[0-9]+$/.test(token) && !stop.has(token)) {
-          found.add(token);
-        }
-      });
-      return found;
+      return new Set(words(normalised));
+    }
+
+    // signature_text.shape: slots and openings as [first, second] pairs (they are only
+    // searched), prose words as a set.
+    function shape(normalised, codes) {
+      var out = { slots: [], openings: [], prose: new Set() };
+      if (!codes.size) return out;
+      var lower = normalised.toLowerCase();
+      var placed = [];
+      var hit;
+      placedRe.lastIndex = 0;
+      while ((hit = placedRe.exec(lower)) !== null) {
+        if (kept(hit[1])) placed.push([hit[1], hit[2] !== undefined]);
+      }
+      for (var i = 1; i < placed.length; i++) {
+        if (codes.has(placed[i][0])) out.slots.push([placed[i - 1][0], placed[i][0]]);
+        if (placed[i][1] && codes.has(placed[i - 1][0])) out.openings.push([placed[i - 1][0], placed[i][0]]);
+      }
+      if (out.openings.length) {
+        placed.forEach(function (item) { if (item[1]) out.prose.add(item[0]); });
+      }
+      return out;
     }
 
     function codeTokens(normalised) {
@@ -199,6 +225,7 @@
     function isError(line) {
       var lower = line.toLowerCase();
       if (!L.keys.some(function (key) { return lower.indexOf(key) >= 0; })) return false;
+      if (frame.test(line.replace(logPrefix, ""))) return false;
       if (strong.test(line)) return true;
       return weak.test(line) && !quiet.test(line);
     }
@@ -229,7 +256,8 @@
     var ids = data.incidents.map(function (incident) { return incident.id; });
     // Each distinct line is in the file once; its tokens are read once too.
     var lineTokens = data.lines.map(function (sig) {
-      return { tokens: tokens(sig), codes: codeTokens(sig) };
+      var codes = codeTokens(sig);
+      return { tokens: tokens(sig), codes: codes, shape: shape(sig, codes) };
     });
     var entries = [];
     var rawPatterns = [];
@@ -237,7 +265,10 @@
       incident.url = data.page.prefix + incident.id.toLowerCase() + data.page.suffix;
       (incident.lines || []).forEach(function (line) {
         var read = lineTokens[line];
-        entries.push({ incident: number, signature: data.lines[line], tokens: read.tokens, codes: read.codes });
+        entries.push({
+          incident: number, signature: data.lines[line], tokens: read.tokens, codes: read.codes,
+          slots: read.shape.slots, openings: read.shape.openings, prose: read.shape.prose,
+        });
       });
       (incident.patterns || []).forEach(function (pattern) {
         rawPatterns.push({ incident: number, raw: pattern.raw, pieces: pattern.pieces });
@@ -303,6 +334,22 @@
       });
     }
 
+    // signatures._differ and _names_differ.
+    function differ(mine, myWords, theirs, theirWords) {
+      var held = new Set();
+      theirs.forEach(function (pair) {
+        if (!myWords.has(pair[1])) held.add(pair[0]);
+      });
+      return mine.some(function (pair) {
+        return held.has(pair[0]) && !theirWords.has(pair[1]);
+      });
+    }
+
+    function namesDiffer(query, words, places, opens, entry) {
+      return differ(places, query, entry.slots, entry.tokens) ||
+        differ(opens, words, entry.openings, entry.prose);
+    }
+
     function score(shared2, query2, entry2) {
       var cosine = shared2 / Math.sqrt(query2 * entry2);
       return (cosine + Math.max(shared2 / query2, shared2 / entry2)) / 2;
@@ -316,6 +363,10 @@
       var query2 = sortedSum(query, square);
       if (!query2) return [];
       var codes = codeTokens(sig);
+      var form = shape(sig, codes);
+      var places = form.slots;
+      var opens = form.openings;
+      var words = form.prose;
       var known = [];
       query.forEach(function (token) {
         if (postings.has(token)) known.push([postings.get(token).length, token]);
@@ -341,6 +392,7 @@
         var both = new Set(codes);
         entry.codes.forEach(function (code) { both.add(code); });
         if (evidence(shared, both) < M.min_evidence) return;
+        if (namesDiffer(query, words, places, opens, entry)) return;
         scored.push([score(sortedSum(shared, square), query2, entry.norm2), number]);
       });
       return scored.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
