@@ -70,7 +70,8 @@ class Group(TyperGroup):
         except NexusError as exc:
             # The one place a command's error becomes what the user sees.
             for line in exc.lines(_command_path(ctx)):
-                err(line)
+                # Whatever a message quotes, each stays one line a terminal only shows.
+                err(one_line(line))
             raise typer.Exit(exc.exit_code) from None
         except usage.UsageError as exc:
             # Some parse errors carry no context; this one knows the command.

@@ -94,4 +94,8 @@ def one_line(text: str) -> str:
     return text.translate(_CONTROL)
 
 
-_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127)}
+# C0, DEL and C1 as `\x1b`, and the bidi embeddings, overrides and isolates as `\u202e`: a
+# terminal acts on the first ones, and the others reorder the rest of the line as shown.
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), *range(127, 160))} | {
+    code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}

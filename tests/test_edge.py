@@ -268,6 +268,8 @@ MISTYPED = [
     ([*NEW, "--incidents-dir", ""], "nexus-pm new: Invalid value for '--incidents-dir': the path is empty"),
     (["schema", "-o", ""], "nexus-pm schema: Invalid value for '--output' / '-o': the path is empty"),
     (["validate", "--\x1b[31m"], "nexus-pm validate: No such option: --\\x1b[31m"),
+    (["validate", "--\x9b2J\u202e"], "nexus-pm validate: No such option: --\\x9b2J\\u202e"),
+    (["match", "\u2067x"], "nexus-pm match: Invalid value for FILE: \\u2067x does not exist"),
 ]  # fmt: skip
 
 
