@@ -164,6 +164,44 @@ def test_output_that_is_a_folder(repo: Path, args: list[str], code: int) -> None
 @pytest.mark.parametrize(
     ("args", "code"),
     [
+        (["schema", "-o", "notes.md"], 1),
+        (["check", "-o", "notes.md"], 2),
+        (["check", "--format", "sarif", "-o", "notes.md"], 2),
+        (["schema", "-o", "incidents/record.yaml"], 1),
+        (["check", "--format", "json", "-o", "incidents/record.yaml"], 2),
+    ],
+    ids=["schema", "check", "check-sarif", "schema-over-a-record", "check-over-a-record"],
+)  # fmt: skip
+def test_output_over_a_file_the_command_did_not_write(
+    repo: Path, args: list[str], code: int
+) -> None:
+    (repo / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    record = next((repo / "incidents").glob("*.yaml"))
+    (repo / "incidents" / "record.yaml").write_bytes(record.read_bytes())
+    record.unlink()
+    what = (
+        "a record schema nexus-pm wrote" if args[0] == "schema" else "a report nexus-pm check wrote"
+    )
+    line = f"{args[-1]}: exists and is not {what}; remove it first or write elsewhere"
+    refused(repo, args, line, code)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_output_over_an_earlier_output_or_an_empty_file(repo: Path, fmt: str) -> None:
+    (repo / "empty").touch()
+    for name in ("empty", "report", "report"):
+        run = run_cli(["check", "--format", fmt, "-o", name], repo)
+        assert run.code in (0, 1), run.stderr
+    assert (repo / "report").read_text(encoding="utf-8") == (repo / "empty").read_text("utf-8")
+    (repo / "blank").touch()
+    for name in ("blank", "schema.json", "schema.json"):
+        run = run_cli(["schema", "-o", name], repo)
+        assert (run.code, run.stderr) == (0, f"wrote {name}\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
         (["validate", LONG], 1),
         (["list", LONG], 1),
         (["check", LONG], 2),  # check's exit code for input it cannot read
