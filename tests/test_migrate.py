@@ -15,8 +15,8 @@ import yaml
 
 from nexus_pm.migrate import MigrationError, is_format1, migrate_file, migrate_text
 from nexus_pm.models import Incident
-from nexus_pm.reference import json_schema_text
 from nexus_pm.record_parts import EventKind
+from nexus_pm.reference import json_schema_text
 
 from .conftest import FORMAT1_SEED, ROOT
 
