@@ -316,3 +316,33 @@ def test_a_mistyped_command_line_is_one_line_and_exit_2(
     repo: Path, args: list[str], line: str
 ) -> None:
     refused(repo, args, line, 2)
+
+
+def test_a_docs_file_linked_out_of_the_project_fails_the_build(repo: Path, tmp_path: Path) -> None:
+    # A pull request can add such links; MkDocs would publish what they point to.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret\n", encoding="utf-8")
+    (repo / ".git").mkdir()
+    (repo / ".git" / "config").write_text("[http]\n\textraheader = token\n", encoding="utf-8")
+    (repo / "docs" / "passwd.txt").symlink_to("/etc/passwd")
+    (repo / "docs" / "outside").symlink_to(outside)
+    (repo / "docs" / "git.txt").symlink_to(Path("..") / ".git" / "config")
+    (repo / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    (repo / "docs" / "notes.md").symlink_to(Path("..") / "notes.md")  # in the repo: fine
+    run = run_cli(["build"], repo)
+    assert_contained(run)
+    assert run.code == 1
+    assert run.stderr.splitlines()[-5:] == [
+        "docs/git.txt:1: file: is reached through a symlink into .git/",
+        "docs/outside/secret.txt:1: file: is reached through a symlink to a folder outside ./",
+        "docs/passwd.txt:1: file: is a symlink to a file outside ./",
+        "build failed; the previous site is unchanged",
+        "3 problems in 3 files",
+    ]
+    assert not (repo / "site").exists()
+    for link in ("passwd.txt", "outside", "git.txt"):
+        (repo / "docs" / link).unlink()
+    run = run_cli(["build"], repo)
+    assert run.code == 0, run.stderr
+    assert (repo / "site" / "notes" / "index.html").is_file()
