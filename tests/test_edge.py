@@ -346,3 +346,15 @@ def test_a_docs_file_linked_out_of_the_project_fails_the_build(repo: Path, tmp_p
     run = run_cli(["build"], repo)
     assert run.code == 0, run.stderr
     assert (repo / "site" / "notes" / "index.html").is_file()
+
+
+def test_check_reads_an_incidents_path_that_is_a_file(repo: Path) -> None:
+    # It used to be taken for "no records", and a check without their rules passed.
+    (repo / "notes.txt").write_text("not a record\n", encoding="utf-8")
+    run = run_cli(["check", "--incidents", "notes.txt"], repo)
+    assert_contained(run)
+    assert (run.code, run.stdout) == (2, "")
+    assert run.stderr.splitlines() == [
+        "notes.txt:1: record: expected a mapping of incident fields, got a str value",
+        "nexus-pm check: fix the problems above, then check again",
+    ]

@@ -53,7 +53,7 @@ def run(
             root=Path("."),
             load=lambda: (
                 load_records([incidents], context=settings().context())
-                if incidents.is_dir()
+                if incidents.exists() or incidents.is_symlink()
                 else []
             ),
             config_file=config_file,
