@@ -150,7 +150,7 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = Non
     data = read_bytes(path, max_bytes=max_bytes, root=root)
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
-        raise fail(shown, line, "file", "contains a NUL byte; records must be text")
+        raise fail(shown, line, "file", "contains a NUL byte; it must be text, not binary")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
