@@ -358,3 +358,32 @@ def test_check_reads_an_incidents_path_that_is_a_file(repo: Path) -> None:
         "notes.txt:1: record: expected a mapping of incident fields, got a str value",
         "nexus-pm check: fix the problems above, then check again",
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "lines", "code"),
+    [
+        (["build"], ["mkdocs.yml: day is out of range for month",
+                     "build failed; the previous site is unchanged"], 1),
+        (["generate", "--out", "out"], ["mkdocs.yml: day is out of range for month"], 1),
+        (["check"], [
+            "mkdocs.yml:1: site_url: cannot read the MkDocs configuration: day is out of range for month",
+            "nexus-pm check: fix the problems above, then check again"], 2),
+        (["match", "notes.txt"], [
+            "mkdocs.yml:1: site_url: cannot read the MkDocs configuration: day is out of range for month",
+            "1 problem in 1 file"], 2),
+    ],
+    ids=["build", "generate", "check", "match"],
+)  # fmt: skip
+def test_an_impossible_date_in_mkdocs_yml(
+    repo: Path, args: list[str], lines: list[str], code: int
+) -> None:
+    # YAML reads 2025-02-30 as a date, and Python cannot make one of it.
+    with (repo / "mkdocs.yml").open("a", encoding="utf-8") as handle:
+        handle.write("extra:\n  released: 2025-02-30\n")
+    (repo / "notes.txt").write_text("No module named uvicorn\n", encoding="utf-8")
+    before = tree(repo)
+    run = run_cli(args, repo)
+    assert_contained(run)
+    assert (run.code, run.stdout, run.stderr.splitlines()) == (code, "", lines)
+    assert tree(repo) == before
