@@ -207,7 +207,7 @@ def _event_time(value: Any) -> Any:
     # A bare `14:54` says nothing about the day, and events of one incident
     # often span midnight; so every time carries its date.
     if isinstance(value, dt.datetime):
-        return value
+        return _placeable(value, str(value))
     if isinstance(value, dt.date):
         raise ValueError(f"{value} is a date without a time of day; write {TIME_FORMATS}")
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
@@ -228,9 +228,18 @@ def _event_time(value: Any) -> Any:
     if not re.fullmatch(TIME_PATTERN, text):
         raise ValueError(f"{text!r} is not a date and time; write {TIME_FORMATS}")
     try:
-        return dt.datetime.fromisoformat(text)
+        parsed = dt.datetime.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(f"{text!r} is not a real date and time ({exc})") from None
+    return _placeable(parsed, text)
+
+
+def _placeable(value: dt.datetime, text: str) -> dt.datetime:
+    # A page shows each time in the record's zone, up to a day away: in the first or the
+    # last year Python can hold, that would step out of its calendar.
+    if not 1 < value.year < 9999:
+        raise ValueError(f"{text!r} is out of range; write a year from 0002 to 9998")
+    return value
 
 
 EventTime = Annotated[
