@@ -27,7 +27,9 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,62}$"
 RULE_PATTERN = r"^[a-z0-9-]+/[a-z0-9-]+$"
 LANGUAGE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9+#._-]{0,39}$"
 REPO_PATH_PATTERN = r"^(?!.*(^|/)[.][.]?(/|$))[A-Za-z0-9._+@-]+(/[A-Za-z0-9._+@-]+)*$"
-_URL_TAIL = "[^\\s<>\"'`\\\\]"
+# Nor the invisible: zero-width characters, bidi marks, overrides and isolates, and the BOM,
+# which make a link show as an address other than the one it opens.
+_URL_TAIL = "[^\\s<>\"'`\\\\\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]"
 URL_PATTERN = (
     f"^(https?://[A-Za-z0-9.-]+(:[0-9]{{1,5}})?([/?#]{_URL_TAIL}*)?"
     f"|mailto:{_URL_TAIL}+@{_URL_TAIL}+)$"
