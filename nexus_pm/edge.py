@@ -69,8 +69,9 @@ class Group(TyperGroup):
             raise  # both are RuntimeErrors
         except NexusError as exc:
             # The one place a command's error becomes what the user sees.
-            for line in exc.lines(_command_path(ctx)):
-                err(line)
+            for line in "\n".join(exc.lines(_command_path(ctx))).split("\n"):
+                # Whatever a message quotes, a terminal only shows it.
+                err(one_line(line))
             raise typer.Exit(exc.exit_code) from None
         except usage.UsageError as exc:
             # Some parse errors carry no context; this one knows the command.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,4 +95,11 @@ def one_line(text: str) -> str:
     return text.translate(_CONTROL)
 
 
-_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127)}
+# C0, DEL and C1 as `\x1b`, and the bidi embeddings, overrides and isolates as `\u202e`: a
+# terminal acts on the first ones, and the others reorder the rest of the line as shown.
+_BIDI = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), *range(127, 160))} | {
+    code: f"\\u{code:04x}" for code in _BIDI
+}
+#: The bidi embeddings, overrides and isolates, which YAML and JSON carry as they are.
+BIDI = re.compile("[" + "".join(map(chr, _BIDI)) + "]")

@@ -23,11 +23,36 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_output(path: Path, text: str) -> None:
-    """Replace `path` atomically; on failure leave no file or folder this call made."""
+def write_output(path: Path, text: str, ours: Callable[[str], bool], what: str) -> None:
+    """Replace `path` atomically; on failure leave no file or folder this call made.
+
+    A file already there is replaced only if it is empty or `ours` takes its text for an
+    earlier output of the command (`what` names it): anything else, a record say, is
+    someone's work, and a mistyped `--output` must not destroy it.
+    """
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+    if os.path.lexists(path) and not _replaceable(path, ours):
+        reason = f"exists and is not {what}; remove it first or write elsewhere"
+        raise FileExistsError(errno.EEXIST, reason, os.fspath(path))
     write_in_folders(path, text, write_atomic)
+
+
+# Outputs are reports and schemas; a file larger than this is none the command wrote.
+_MAX_OUTPUT = 256 * 1024 * 1024
+
+
+def _replaceable(path: Path, ours: Callable[[str], bool]) -> bool:
+    try:
+        if not path.is_file() or path.stat().st_size > _MAX_OUTPUT:
+            return False
+        data = path.read_bytes()
+    except (OSError, RuntimeError):  # unreadable, or a symlink loop: not known to be ours
+        return False
+    try:
+        return not data or ours(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
 
 
 def write_in_folders(path: Path, text: str, write: Callable[[Path, str], None]) -> None:

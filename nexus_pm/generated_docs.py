@@ -29,7 +29,7 @@ def write_docs(config_file: Path, out: Path, *, drafts: bool = False) -> tuple[i
         raise NexusError(message=f"{display_path(config_file)}: no such MkDocs configuration")
     try:
         config = load_config(str(config_file))
-    except (Abort, MkDocsException) as exc:
+    except (Abort, MkDocsException, ValueError) as exc:  # ValueError: `date: 2025-02-30`
         raise NexusError(message=f"{display_path(config_file)}: {exc}") from None
     plugin = config.plugins.get("nexus-pm")
     if not isinstance(plugin, NexusPlugin):

@@ -13,7 +13,7 @@ import yaml
 
 from . import import_blocks as ib
 from .claim import publish, scan
-from .errors import NexusError, Problem, display_path, one_line
+from .errors import BIDI, NexusError, Problem, display_path, one_line
 from .import_map import Given, Mapped, map_document
 from .importer import parse
 from .loader import incident_of, read_text
@@ -65,6 +65,8 @@ class _Dumper(yaml.SafeDumper):
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value.strip("\n") else None
+    if BIDI.search(value):
+        style = '"'  # where `dump` can write them as escapes
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -73,9 +75,12 @@ _Dumper.add_representer(str, _str)
 
 def dump(data: dict[str, Any] | list[Any]) -> str:
     """The record's YAML: deterministic, in field order, readable."""
-    return yaml.dump(
+    text = yaml.dump(
         data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**9, indent=2
     )
+    # A bidi override shown raw reorders the line in a terminal or an editor, so the record
+    # says what it holds. Each sits in a double-quoted string, where YAML reads `\u202e`.
+    return BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def read_source(path: Path) -> str:

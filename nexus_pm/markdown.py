@@ -214,7 +214,9 @@ def slug(value: str) -> Safe:
 
 
 # The models accept only such URLs; this check keeps a page safe should that ever change.
-_URL = re.compile(r"(https?://|mailto:)[^\s<>\"'`\\\x00-\x1f\x7f-\x9f]+")
+_URL = re.compile(
+    r"(https?://|mailto:)[^\s<>\"'`\\\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+"
+)
 
 
 def url(value: str) -> Safe:

@@ -79,6 +79,13 @@ def migrate_text(text: str) -> str:
     for key, shape in SHAPES.items():
         if key in data:
             _check_shape(data[key], shape, key)
+    # Format 1 had no other fields: a file with more is something else (a JSON Schema has a
+    # `title` too), or a record with a typo, and either would be rewritten into nonsense.
+    for key in data:
+        if key not in FORMAT1_FIELDS and key != "format":
+            raise MigrationError(
+                f"{_shown(key)} is not a format-1 field; remove or rename it, then migrate"
+            )
     _migrate(data)
     out = dump(yaml, data)
     # The file keeps its byte order mark and line endings.

@@ -23,6 +23,7 @@ from mkdocs.utils.templates import TemplateContext
 from .clock import today as default_today
 from .compact import compact
 from .config import Settings, load_settings, settings_from_mapping
+from .docs_links import refuse_links_out
 from .errors import NexusError
 from .html_pages import HtmlPages, anchors
 from .index_script import INDEX_SCRIPT
@@ -138,6 +139,10 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        root = Path(config.config_file_path).parent
+        # Under `nexus-pm build` (records preloaded), each problem is printed as a line.
+        sources = (Path(f.abs_src_path) for f in files if f.abs_src_path)
+        refuse_links_out(sources, root, for_mkdocs=not self._preloaded)
         templates = self._dir(config, self.config.templates_dir)
         if not self._preloaded:
             try:

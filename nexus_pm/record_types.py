@@ -27,7 +27,9 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,62}$"
 RULE_PATTERN = r"^[a-z0-9-]+/[a-z0-9-]+$"
 LANGUAGE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9+#._-]{0,39}$"
 REPO_PATH_PATTERN = r"^(?!.*(^|/)[.][.]?(/|$))[A-Za-z0-9._+@-]+(/[A-Za-z0-9._+@-]+)*$"
-_URL_TAIL = "[^\\s<>\"'`\\\\]"
+# Nor the invisible: zero-width characters, bidi marks, overrides and isolates, and the BOM,
+# which make a link show as an address other than the one it opens.
+_URL_TAIL = "[^\\s<>\"'`\\\\\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]"
 URL_PATTERN = (
     f"^(https?://[A-Za-z0-9.-]+(:[0-9]{{1,5}})?([/?#]{_URL_TAIL}*)?"
     f"|mailto:{_URL_TAIL}+@{_URL_TAIL}+)$"
@@ -207,7 +209,7 @@ def _event_time(value: Any) -> Any:
     # A bare `14:54` says nothing about the day, and events of one incident
     # often span midnight; so every time carries its date.
     if isinstance(value, dt.datetime):
-        return value
+        return _placeable(value, str(value))
     if isinstance(value, dt.date):
         raise ValueError(f"{value} is a date without a time of day; write {TIME_FORMATS}")
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
@@ -228,9 +230,18 @@ def _event_time(value: Any) -> Any:
     if not re.fullmatch(TIME_PATTERN, text):
         raise ValueError(f"{text!r} is not a date and time; write {TIME_FORMATS}")
     try:
-        return dt.datetime.fromisoformat(text)
+        parsed = dt.datetime.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(f"{text!r} is not a real date and time ({exc})") from None
+    return _placeable(parsed, text)
+
+
+def _placeable(value: dt.datetime, text: str) -> dt.datetime:
+    # A page shows each time in the record's zone, up to a day away: in the first or the
+    # last year Python can hold, that would step out of its calendar.
+    if not 1 < value.year < 9999:
+        raise ValueError(f"{text!r} is out of range; write a year from 0002 to 9998")
+    return value
 
 
 EventTime = Annotated[

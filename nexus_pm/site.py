@@ -68,7 +68,10 @@ def build_site(config_file: Path, site_dir: Path, *, drafts: bool = False) -> No
         target = _target(site_dir)
         # No site_dir yet: MkDocs would check the staging folder, not the real target;
         # the checks below do that, and the staging folder is set once it is made.
-        config = load_config(str(config_file), strict=True)
+        try:
+            config = load_config(str(config_file), strict=True)
+        except ValueError as exc:  # `2025-02-30` and such: YAML reads them, Python cannot
+            raise NexusError(message=f"{display_path(config_file)}: {exc}") from None
         plugin = config.plugins.get("nexus-pm")
         if drafts and isinstance(plugin, NexusPlugin):
             plugin.config["drafts"] = True

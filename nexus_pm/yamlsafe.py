@@ -95,6 +95,9 @@ SafeLoader.yaml_implicit_resolvers = {
 }
 
 
+_STEP = 1 << 24  # 16 MiB: what one read may set aside
+
+
 class _Shown:
     """A path as messages show it, worked out only when a message needs it."""
 
@@ -122,7 +125,14 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = No
             size = f"is {info.st_size} bytes, over the {max_bytes}-byte size cap"
             raise fail(shown, 1, "file", size)
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)  # it may have grown since stat
+            # It may have grown since stat: read to its end or just past the cap, in steps,
+            # since read(n) sets aside n bytes and a cap can be any number.
+            chunks: list[bytes] = []
+            got = 0
+            while got <= max_bytes and (chunk := handle.read(min(max_bytes + 1 - got, _STEP))):
+                chunks.append(chunk)
+                got += len(chunk)
+            data = b"".join(chunks)
         if len(data) > max_bytes:
             raise fail(shown, 1, "file", f"is over the {max_bytes}-byte size cap")
     except RuntimeError:  # what Path.resolve() raises on a loop before Python 3.13
@@ -140,7 +150,7 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = Non
     data = read_bytes(path, max_bytes=max_bytes, root=root)
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
-        raise fail(shown, line, "file", "contains a NUL byte; records must be text")
+        raise fail(shown, line, "file", "contains a NUL byte; it must be text, not binary")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

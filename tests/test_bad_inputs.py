@@ -181,6 +181,14 @@ def test_default_size_cap_is_one_mebibyte(tmp_path: Path) -> None:
     assert (run.code, run.stdout) == (0, "1 record valid\n"), run.stderr
 
 
+def test_a_size_cap_past_what_a_read_can_count_is_no_cap(tmp_path: Path) -> None:
+    work = tmp_path / "huge-cap"
+    work.mkdir()
+    shutil.copy(SEED, work / "input.yaml")
+    run = run_cli(["validate", "--max-bytes", "9" * 40, "input.yaml"], work)
+    assert (run.code, run.stdout, run.stderr) == (0, "1 record valid\n", "")
+
+
 def table_file(work: Path, count: int) -> Path:
     """The seed record with a table of `count` bad cells, one a line, in rows of 20."""
     work.mkdir()

@@ -243,6 +243,16 @@ def test_heredoc_bodies_are_read_as_part_of_their_run() -> None:
     assert (2, "dockerfile/pip-user-install") in findings(text)
 
 
+def test_one_line_may_open_several_heredocs() -> None:
+    # BuildKit reads both bodies, one after the other; neither is an instruction.
+    builder = ["FROM python AS b", "RUN <<-'ONE' <<TWO", "\tset -e", "\tONE"]
+    builder += ["pip install --user uvicorn", "TWO"]
+    runtime = ["FROM python", "COPY --from=b /usr/local /usr/local", "USER app"]
+    assert (2, "dockerfile/pip-user-install") in findings("\n".join(builder + runtime) + "\n")
+    df = parse("FROM python\nRUN <<A <<B\nUSER root\nA\nUSER root\nB\nUSER app\n", "Dockerfile")
+    assert [i.keyword for i in df.final.instructions] == ["RUN", "USER"]
+
+
 def test_a_here_string_is_not_a_heredoc() -> None:
     df = parse('FROM python\nRUN cat <<< "x"\nUSER app\n', "Dockerfile")
     assert [i.keyword for i in df.final.instructions] == ["RUN", "USER"]

@@ -159,7 +159,10 @@ def test_an_unused_suppression_is_reported(work: Path, cli_invoke: CliInvoke) ->
             "Dockerfile:1: dockerfile: no FROM instruction; a Dockerfile opens each stage with FROM",
         ),
         (b"FROM python\n\xff\xfe\n", "Dockerfile:2: file: is not valid UTF-8 (byte 0xff)"),
-        (b"FROM python\n\x00\n", "Dockerfile:2: file: contains a NUL byte; records must be text"),
+        (
+            b"FROM python\n\x00\n",
+            "Dockerfile:2: file: contains a NUL byte; it must be text, not binary",
+        ),
     ],
 )
 def test_unreadable_or_unparseable_files_exit_2_with_one_line(

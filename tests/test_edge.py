@@ -164,6 +164,44 @@ def test_output_that_is_a_folder(repo: Path, args: list[str], code: int) -> None
 @pytest.mark.parametrize(
     ("args", "code"),
     [
+        (["schema", "-o", "notes.md"], 1),
+        (["check", "-o", "notes.md"], 2),
+        (["check", "--format", "sarif", "-o", "notes.md"], 2),
+        (["schema", "-o", "incidents/record.yaml"], 1),
+        (["check", "--format", "json", "-o", "incidents/record.yaml"], 2),
+    ],
+    ids=["schema", "check", "check-sarif", "schema-over-a-record", "check-over-a-record"],
+)  # fmt: skip
+def test_output_over_a_file_the_command_did_not_write(
+    repo: Path, args: list[str], code: int
+) -> None:
+    (repo / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    record = next((repo / "incidents").glob("*.yaml"))
+    (repo / "incidents" / "record.yaml").write_bytes(record.read_bytes())
+    record.unlink()
+    what = (
+        "a record schema nexus-pm wrote" if args[0] == "schema" else "a report nexus-pm check wrote"
+    )
+    line = f"{args[-1]}: exists and is not {what}; remove it first or write elsewhere"
+    refused(repo, args, line, code)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_output_over_an_earlier_output_or_an_empty_file(repo: Path, fmt: str) -> None:
+    (repo / "empty").touch()
+    for name in ("empty", "report", "report"):
+        run = run_cli(["check", "--format", fmt, "-o", name], repo)
+        assert run.code in (0, 1), run.stderr
+    assert (repo / "report").read_text(encoding="utf-8") == (repo / "empty").read_text("utf-8")
+    (repo / "blank").touch()
+    for name in ("blank", "schema.json", "schema.json"):
+        run = run_cli(["schema", "-o", name], repo)
+        assert (run.code, run.stderr) == (0, f"wrote {name}\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
         (["validate", LONG], 1),
         (["list", LONG], 1),
         (["check", LONG], 2),  # check's exit code for input it cannot read
@@ -268,6 +306,8 @@ MISTYPED = [
     ([*NEW, "--incidents-dir", ""], "nexus-pm new: Invalid value for '--incidents-dir': the path is empty"),
     (["schema", "-o", ""], "nexus-pm schema: Invalid value for '--output' / '-o': the path is empty"),
     (["validate", "--\x1b[31m"], "nexus-pm validate: No such option: --\\x1b[31m"),
+    (["validate", "--\x9b2J\u202e"], "nexus-pm validate: No such option: --\\x9b2J\\u202e"),
+    (["match", "\u2067x"], "nexus-pm match: Invalid value for FILE: \\u2067x does not exist"),
 ]  # fmt: skip
 
 
@@ -276,3 +316,74 @@ def test_a_mistyped_command_line_is_one_line_and_exit_2(
     repo: Path, args: list[str], line: str
 ) -> None:
     refused(repo, args, line, 2)
+
+
+def test_a_docs_file_linked_out_of_the_project_fails_the_build(repo: Path, tmp_path: Path) -> None:
+    # A pull request can add such links; MkDocs would publish what they point to.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret\n", encoding="utf-8")
+    (repo / ".git").mkdir()
+    (repo / ".git" / "config").write_text("[http]\n\textraheader = token\n", encoding="utf-8")
+    (repo / "docs" / "passwd.txt").symlink_to("/etc/passwd")
+    (repo / "docs" / "outside").symlink_to(outside)
+    (repo / "docs" / "git.txt").symlink_to(Path("..") / ".git" / "config")
+    (repo / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    (repo / "docs" / "notes.md").symlink_to(Path("..") / "notes.md")  # in the repo: fine
+    run = run_cli(["build"], repo)
+    assert_contained(run)
+    assert run.code == 1
+    assert run.stderr.splitlines()[-5:] == [
+        "docs/git.txt:1: file: is reached through a symlink into .git/",
+        "docs/outside/secret.txt:1: file: is reached through a symlink to a folder outside ./",
+        "docs/passwd.txt:1: file: is a symlink to a file outside ./",
+        "build failed; the previous site is unchanged",
+        "3 problems in 3 files",
+    ]
+    assert not (repo / "site").exists()
+    for link in ("passwd.txt", "outside", "git.txt"):
+        (repo / "docs" / link).unlink()
+    run = run_cli(["build"], repo)
+    assert run.code == 0, run.stderr
+    assert (repo / "site" / "notes" / "index.html").is_file()
+
+
+def test_check_reads_an_incidents_path_that_is_a_file(repo: Path) -> None:
+    # It used to be taken for "no records", and a check without their rules passed.
+    (repo / "notes.txt").write_text("not a record\n", encoding="utf-8")
+    run = run_cli(["check", "--incidents", "notes.txt"], repo)
+    assert_contained(run)
+    assert (run.code, run.stdout) == (2, "")
+    assert run.stderr.splitlines() == [
+        "notes.txt:1: record: expected a mapping of incident fields, got a str value",
+        "nexus-pm check: fix the problems above, then check again",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "lines", "code"),
+    [
+        (["build"], ["mkdocs.yml: day is out of range for month",
+                     "build failed; the previous site is unchanged"], 1),
+        (["generate", "--out", "out"], ["mkdocs.yml: day is out of range for month"], 1),
+        (["check"], [
+            "mkdocs.yml:1: site_url: cannot read the MkDocs configuration: day is out of range for month",
+            "nexus-pm check: fix the problems above, then check again"], 2),
+        (["match", "notes.txt"], [
+            "mkdocs.yml:1: site_url: cannot read the MkDocs configuration: day is out of range for month",
+            "1 problem in 1 file"], 2),
+    ],
+    ids=["build", "generate", "check", "match"],
+)  # fmt: skip
+def test_an_impossible_date_in_mkdocs_yml(
+    repo: Path, args: list[str], lines: list[str], code: int
+) -> None:
+    # YAML reads 2025-02-30 as a date, and Python cannot make one of it.
+    with (repo / "mkdocs.yml").open("a", encoding="utf-8") as handle:
+        handle.write("extra:\n  released: 2025-02-30\n")
+    (repo / "notes.txt").write_text("No module named uvicorn\n", encoding="utf-8")
+    before = tree(repo)
+    run = run_cli(args, repo)
+    assert_contained(run)
+    assert (run.code, run.stdout, run.stderr.splitlines()) == (code, "", lines)
+    assert tree(repo) == before

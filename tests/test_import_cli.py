@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import shutil
 import time
 from pathlib import Path
@@ -87,6 +88,25 @@ def test_dry_run_prints_the_record_and_writes_nothing(here: Path) -> None:
     code, out, _ = run("a.md", "--dry-run", "--no-input")
     assert code == 0 and out.startswith("# yaml-language-server")
     assert "id: INC-0001" in out and not (here / "incidents").exists()
+
+
+def test_bidi_controls_are_written_as_escapes_and_read_back_as_they_were(here: Path) -> None:
+    # Raw, U+202E reverses the rest of its line wherever the record is shown.
+    title = "\u202eTitle\u2066 of \u202aboth"
+    (here / "rtl.md").write_text(
+        f"# {title}\n\nDate: 2025-01-02\n\n## Summary\n\nIt \u2067broke\nagain.\n",
+        encoding="utf-8",
+    )
+    code, printed, _ = run("rtl.md", "--dry-run", "--no-input")
+    assert code == 0
+    code, out, _ = run("rtl.md", "--no-input")
+    assert code == 0
+    written = (here / out.strip()).read_text(encoding="utf-8")
+    for text in (printed, written):
+        assert not re.search("[\u202a-\u202e\u2066-\u2069]", text)
+        assert 'title: "\\u202eTitle\\u2066 of \\u202aboth"' in text
+    incident = load_file(here / out.strip()).incident
+    assert (incident.title, incident.summary) == (title, "It \u2067broke\nagain.")
 
 
 def test_html_and_script_stay_text_on_the_page(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import yaml
 from nexus_pm.migrate import MigrationError, is_format1, migrate_file, migrate_text
 from nexus_pm.models import Incident
 from nexus_pm.record_parts import EventKind
+from nexus_pm.reference import json_schema_text
 
 from .conftest import FORMAT1_SEED, ROOT
 
@@ -338,3 +339,15 @@ def test_what_is_not_a_record_is_refused(tmp_path: Path) -> None:
     with pytest.raises(MigrationError):
         migrate_file(path)
     assert path.read_text(encoding="utf-8") == "- a list\n"
+
+
+def test_a_file_with_fields_format_1_never_had_is_left_alone(tmp_path: Path) -> None:
+    # The record schema has a `title` and a `description`; a record may have a typo.
+    schema = tmp_path / "incident.schema.json"
+    schema.write_text(json_schema_text(), encoding="utf-8")
+    before = schema.read_bytes()
+    with pytest.raises(MigrationError, match=r"^'\$schema' is not a format-1 field; remove"):
+        migrate_file(schema)
+    assert schema.read_bytes() == before
+    with pytest.raises(MigrationError, match=r"^'titel' is not a format-1 field; remove"):
+        migrate_text("id: INC-0001\ntitel: Disk full\ndate: 2025-11-10\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -59,6 +60,36 @@ def text_report(outcome: Outcome) -> str:
             lines += [f"    {line}".rstrip() for line in fix.code.rstrip("\n").split("\n")]
     # Every part comes from a Dockerfile or a record: escape what a terminal would obey.
     return "".join(plain(line) + "\n" for line in lines)
+
+
+# The first line of a text report: a finding, `path:line: rule: message`.
+_FINDING = re.compile(r"[^\n]*:[0-9]+: [a-z0-9-]+(/[a-z0-9-]+)?: [^\n]*")
+
+
+def is_report(text: str) -> bool:
+    """True for what `check --output` writes, in any format: only that may be written over."""
+    if _FINDING.match(text):
+        return True
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    if not isinstance(data, dict):
+        return False
+    if set(data) == {"findings", "suppressed", "errors", "files", "summary"}:
+        return True
+    runs = data.get("runs")
+    return (
+        data.get("version") == "2.1.0"
+        and isinstance(runs, list)
+        and all(
+            isinstance(run, dict)
+            and isinstance(run.get("tool"), dict)
+            and isinstance(run["tool"].get("driver"), dict)
+            and run["tool"]["driver"].get("name") == "nexus-pm"
+            for run in runs
+        )
+    )
 
 
 def summary(outcome: Outcome) -> str:

@@ -44,7 +44,8 @@ def site_settings(config_file: Path, root: Path | None = None) -> SiteSettings:
         else:
             with config_file.open(encoding="utf-8") as handle:
                 data = yaml.load(handle, Loader=Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    # ValueError: a value YAML reads but Python cannot hold, such as `date: 2025-02-30`.
+    except (OSError, ValueError, yaml.YAMLError) as exc:
         message = f"cannot read the MkDocs configuration: {str(exc).splitlines()[0]}"
         raise NexusError([Problem(shown, 1, "site_url", message)]) from None
     if not isinstance(data, dict):

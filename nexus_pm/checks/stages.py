@@ -217,11 +217,16 @@ def _instructions(text: str) -> list[Instruction]:
         if keyword == "COMMENT" or start <= skip_to:
             continue
         value = str(entry["value"])
-        heredoc = _HEREDOC.search(value) if keyword in ("RUN", "COPY", "ADD") else None
-        if heredoc:
-            # dockerfile-parse predates heredocs; their body would read as instructions.
-            body, skip_to = _heredoc(raw_lines, start, end + 1, heredoc.group(2))
-            value = f"{value}\n{body}"
+        words = _HEREDOC.finditer(value) if keyword in ("RUN", "COPY", "ADD") else ()
+        # dockerfile-parse predates heredocs; their body would read as instructions. One
+        # line may open several (`RUN <<A <<B`): their bodies follow one after another.
+        bodies, after = [], end + 1
+        for heredoc in words:
+            body, skip_to = _heredoc(raw_lines, start, after, heredoc.group(2))
+            bodies.append(body)
+            after = skip_to + 1
+        if bodies:
+            value = "\n".join((value, *bodies))
         if keyword not in KEYWORDS:
             raise ParseError(start + 1, f"unknown instruction {keyword!r}")
         result.append(_instruction(keyword, value, start + 1))

@@ -36,7 +36,7 @@ def run(
 ) -> int:
     from ..checks.command import Format, render, run_check
     from ..checks.escape import plain
-    from ..checks.report import summary
+    from ..checks.report import is_report, summary
     from ..validate import load_records
     from . import settings
 
@@ -53,7 +53,7 @@ def run(
             root=Path("."),
             load=lambda: (
                 load_records([incidents], context=settings().context())
-                if incidents.is_dir()
+                if incidents.exists() or incidents.is_symlink()
                 else []
             ),
             config_file=config_file,
@@ -65,7 +65,7 @@ def run(
     if output is None:
         sys.stdout.write(report)
     else:
-        write_output(output, report)
+        write_output(output, report, is_report, "a report nexus-pm check wrote")
     for problem in result.outcome.errors:
         err(plain(str(problem)))
     err(summary(result.outcome))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -9,6 +10,17 @@ from ..edge import err
 from ..errors import InvalidValue, display_path
 from ..files import write_output
 from . import settings
+
+
+def _is_schema(text: str) -> bool:
+    """An earlier `schema -o`, of this version or an older one: a JSON Schema, or `{}`."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and (
+        not data or str(data.get("$schema", "")).startswith("http://json-schema.org/")
+    )
 
 
 def run(output: Path | None, *, check: bool) -> int:
@@ -26,6 +38,6 @@ def run(output: Path | None, *, check: bool) -> int:
             err(f"{display_path(output)}:1: schema: stale; run nexus-pm schema -o {output}")
             return 1
         return 0
-    write_output(output, text)
+    write_output(output, text, _is_schema, "a record schema nexus-pm wrote")
     err(f"wrote {display_path(output)}")
     return 0
