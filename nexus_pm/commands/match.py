@@ -67,9 +67,10 @@ def run(
     text = read_input(file, MAX_INPUT_BYTES)
     paths = existing([incidents])
     try:
+        # The configuration first: a command that stops on it leaves no cache behind.
+        site = site_settings(config_file, Path("."))
         # Records whose files are as they were at the last run come from .cache/nexus-pm/.
         index, shown = load(paths, settings().context(), cache=cache)
-        site = site_settings(config_file, Path("."))
         hits = seen_in(
             text,
             index,
