@@ -122,7 +122,10 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = No
             size = f"is {info.st_size} bytes, over the {max_bytes}-byte size cap"
             raise fail(shown, 1, "file", size)
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)  # it may have grown since stat
+            # Asking for max_bytes + 1 at once would allocate all of them for every file.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:  # it has grown since stat
+                data += handle.read(max_bytes + 1 - len(data))
         if len(data) > max_bytes:
             raise fail(shown, 1, "file", f"is over the {max_bytes}-byte size cap")
     except RuntimeError:  # what Path.resolve() raises on a loop before Python 3.13
