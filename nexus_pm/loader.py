@@ -170,7 +170,8 @@ def collect(
             files.append(path)
             continue
         try:
-            children = sorted(path.iterdir())
+            # By name: the order of Paths of one folder, without comparing their parts.
+            children = sorted(path.iterdir(), key=lambda child: child.name)
         except OSError as exc:
             why = f"cannot be read: {exc.strerror or exc}"
             if problems is not None:

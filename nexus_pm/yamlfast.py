@@ -10,11 +10,10 @@ the schema is read carefully again, so every message comes from the careful path
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import json
 import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from .limits import MAX_VALUES
@@ -38,17 +37,13 @@ _SEXAGESIMAL = re.compile(
     r"[:?\-\[{,\n] *[-+]?(?:[1-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|0[0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*)"
     r" *(?:[\n#,\]}]|\Z|:(?:[ \n]|\Z))"
 )
-# Every such value holds a digit or `_`, a colon and a digit: the lines to search are found by
-# their colons, which a search finds much faster than the whole pattern. One or two digits after
-# a space after a digit, as in `2025-11-09 10:00`, begin no value there: that colon is passed by.
-_CLOCK = re.compile(r":(?<=[0-9_]:)(?<![0-9] [0-9]:)(?<![0-9] [0-9][0-9]:)[0-9]")
 # A JSON string that YAML 1.1 reads as something else when it is written plain, and that
 # rapidyaml writes as a string (it writes `true`, `null` and decimal numbers as JSON does):
 # other booleans and nulls, `<<`, `=`, numbers in other bases or with `_`, `.inf`, `.nan`.
 # And a key that is not a word: the careful loader refuses `1:`, `true:` or `~:`.
-# The first lookahead lets the search pass over most quotes at once: no branch starts otherwise.
-_TYPED = re.compile(
-    r'"(?=[-+.~<=0-9yYnNTFoOtf"])(?:(?=[-+.~<=0-9yYnNTFoO])(?:yes|Yes|YES|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off'
+# Searched by RE2 (see _re2), which has no lookaround.
+_TYPED = (
+    r'"(?:(?:yes|Yes|YES|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off'
     r"|Off|OFF|~|Null|NULL|<<|=|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+"
     r"|[-+]?[0-9][0-9_]*_[0-9_]*|\+[0-9_]+|[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?"
     r'|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))"'
@@ -60,6 +55,13 @@ _FLOAT = re.compile(r"-?[0-9]+\.[0-9]+")
 _ESCAPES = re.compile(r"\\[bfu]")
 # Directives and document markers: the careful loader reads one document, without directives.
 _MARKERS = re.compile(r"\n(?:---|\.\.\.|%)")
+# Where _SEXAGESIMAL, _NODE_START (its lookbehinds spelt out) or _MARKERS may match, as one
+# pattern for RE2: it finds in one pass, at a fraction of the cost of Python's searches, whether
+# any of them can; only then are they run, one by one, to say for sure.
+_TEXT_SUSPECTS = (
+    "(?:" + _SEXAGESIMAL.pattern.replace(r"\Z", r"\z") + ")"
+    r"|(?:[\n\[{,]|[\n:?\[{,-] |  )[!&*@`]|" + _MARKERS.pattern
+)
 
 
 class _Unsure(Exception):
@@ -77,21 +79,23 @@ def fast_data(text: str) -> tuple[dict[str, Any], bool] | None:
     With it, whether any value might hold a TODO: the JSON it was read from shows each value's
     characters as they are, so a TODO that escapes spell in the YAML is spelt there.
     """
+    encoded = text.encode("utf-8", "surrogatepass")  # _odd refuses a surrogate
     if (
-        text.startswith(("---", "...", "%"))
-        or _MARKERS.search(text)
+        _odd(text, encoded)
+        or text.startswith(("---", "...", "%"))
         or "-." in text  # `-.5` is text to YAML 1.1 and a number to rapidyaml
-        or _odd(text, encoded := text.encode("utf-8"))
         or text[:1] in "!&*@`"
-        or _starts_a_value(text)
-        or _sexagesimal(text)
+    ):
+        return None
+    if _re2(_TEXT_SUSPECTS, binary=True).search(encoded) and (
+        _MARKERS.search(text) or _starts_a_value(text) or _SEXAGESIMAL.search(text)
     ):
         return None
     try:
         emitted = _emit(encoded)
     except Exception:  # any refusal means: read it carefully
         return None
-    if not emitted or not emitted.startswith("{") or _TYPED.search(emitted):
+    if not emitted or not emitted.startswith("{") or _re2(_TYPED).search(emitted):
         return None
     # Only an escape (a backslash) can put a character in a value that the text does not hold;
     # rapidyaml writes no other character as an escape.
@@ -112,30 +116,19 @@ def fast_data(text: str) -> tuple[dict[str, Any], bool] | None:
     return (data, "TODO" in emitted) if isinstance(data, dict) else None
 
 
+@functools.cache
+def _re2(pattern: str, *, binary: bool = False) -> Any:
+    """`pattern` compiled by RE2, for bytes or for text. Imported here, as rapidyaml is."""
+    import re2
+
+    return re2.compile(pattern.encode("ascii") if binary else pattern)
+
+
 def _odd(text: str, encoded: bytes) -> bool:
     """Whether `text` holds a character of _ODD_CHARS."""
     if text.isascii():
         return len(encoded.translate(None, _ASCII_ODD)) != len(encoded)
     return _ODD_CHARS.search(text) is not None
-
-
-def _sexagesimal(text: str) -> bool:
-    """Whether _SEXAGESIMAL matches `text`: searched only on the lines that hold a clock time.
-
-    A match never spans a line (but for the line breaks around it), so searching each such line
-    from the line break before it to the one after it finds what a search of the whole text does.
-    """
-    searched = -1
-    for found in _CLOCK.finditer(text):
-        at = found.start()
-        if at < searched:
-            continue  # on a line already searched
-        start = max(text.rfind("\n", 0, at), 0)
-        end = text.find("\n", at)
-        searched = len(text) if end < 0 else end + 1
-        if _SEXAGESIMAL.search(text, start, searched):
-            return True
-    return False
 
 
 def _starts_a_value(text: str) -> bool:
@@ -168,8 +161,14 @@ def _emit(encoded: bytes) -> str | None:
     # Imported here: a command that reads no record does not pay for it.
     import ryml  # type: ignore[import-untyped]
 
-    with _quiet_stderr():
+    # Rapidyaml prints each parse error to file descriptor 2 before it raises; hide that.
+    saved = os.dup(2)
+    os.dup2(_null(), 2)
+    try:
         tree = ryml.parse_in_arena(encoded)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
     # The careful loader counts keys and values apart, rapidyaml a key and its value as one node.
     if 2 * tree.size() > MAX_VALUES:
         return None
@@ -177,18 +176,10 @@ def _emit(encoded: bytes) -> str | None:
     return emitted
 
 
-@contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
-    """Rapidyaml prints each parse error to file descriptor 2 before it raises; hide that."""
-    saved = os.dup(2)
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 2)
-    os.close(null)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+@functools.cache
+def _null() -> int:
+    """One descriptor of the null device for the process, instead of one per record."""
+    return os.open(os.devnull, os.O_WRONLY)
 
 
 def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
