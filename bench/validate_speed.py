@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -33,6 +34,10 @@ def measure(work: Path, n: int, seed: int, runs: int) -> tuple[Run, Run]:
     nexus, python = str(BIN / "nexus-pm"), sys.executable
     cli: list[Run] = []
     floor: list[Run] = []
+    # One unmeasured run of each writes the bytecode of every module they import, as any first
+    # run does: without it the first measured runs would compile them.
+    child([nexus, "validate", "incidents"], project)
+    child([python, "-c", FLOOR, "incidents"], project)
     for _ in range(runs):
         # Alternating spreads drift in the machine's load over both.
         cli.append(child([nexus, "validate", "incidents"], project))
@@ -49,6 +54,8 @@ def startup(work: Path, runs: int) -> dict[str, Run]:
         "`nexus-pm validate` of an empty folder": [nexus, "validate", "empty"],
         "floor: `python -c pass`": [sys.executable, "-c", "pass"],
     }
+    for cmd in commands.values():
+        child(cmd, work)  # writes bytecode, as above
     return {name: repeat(runs, lambda cmd=cmd: child(cmd, work)) for name, cmd in commands.items()}
 
 
@@ -82,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs of each, the median shown")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
+    # Measured as users run it, with the bytecode Python writes on a first run.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     work = Path(tempfile.mkdtemp(prefix="nexus-pm-validate-speed-"))
     try:
         print(report(args.sizes, args.seed, args.runs, work))

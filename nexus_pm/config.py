@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NexusError, Problem, display_path, one_line
-from .record_types import DEFAULT_SEVERITIES, SLUG_PATTERN, did_you_mean
+from .record_names import DEFAULT_SEVERITIES, SLUG_PATTERN, did_you_mean
 from .yamlsafe import MAX_BYTES, brief, read_text
 
 #: The keys that feed the validation context; pyproject.toml also holds `check`.

@@ -19,6 +19,7 @@ try:  # Typer 0.20 and later carry their own copy of Click; older ones use Click
 except ImportError:  # pragma: no cover
     from click import exceptions as usage  # type: ignore[no-redef]
 
+from .cli_values import install
 from .errors import NexusError, display_path, one_line
 
 PROG = "nexus-pm"
@@ -61,6 +62,19 @@ class Group(TyperGroup):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+    # Simple values are read without pydantic, which only records need: the options of the
+    # group, then of the command run, --help included (made when first asked for).
+    def get_params(self, ctx: Any) -> Any:
+        params = super().get_params(ctx)
+        install(params)
+        return params
+
+    def resolve_command(self, ctx: Any, args: Any) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            install(command.get_params(ctx))
+        return name, command, rest
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import zoneinfo
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import (
@@ -20,11 +19,14 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from .record_names import DEFAULT_SEVERITIES as DEFAULT_SEVERITIES
+from .record_names import ID_PATTERN as ID_PATTERN
+from .record_names import RULE_PATTERN as RULE_PATTERN
+from .record_names import SLUG_PATTERN as SLUG_PATTERN
+from .record_names import did_you_mean as did_you_mean
+
 # Patterns end up in the JSON Schema, which editors and ajv run as ECMAScript
 # regexes in unicode mode: no Python-only syntax, no escaped quotes.
-ID_PATTERN = r"^INC-[0-9]{4,6}$"
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,62}$"
-RULE_PATTERN = r"^[a-z0-9-]+/[a-z0-9-]+$"
 LANGUAGE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9+#._-]{0,39}$"
 REPO_PATH_PATTERN = r"^(?!.*(^|/)[.][.]?(/|$))[A-Za-z0-9._+@-]+(/[A-Za-z0-9._+@-]+)*$"
 # Nor the invisible: zero-width characters, bidi marks, overrides and isolates, and the BOM,
@@ -69,13 +71,6 @@ def many(description: str, most: int = FEW) -> Any:
 def maybe(description: str) -> Any:
     """An optional field, None when absent."""
     return Field(None, description=description)
-
-
-def did_you_mean(value: str, choices: Sequence[str]) -> str:
-    """`; did you mean 'x'?` for the closest choice, ignoring case, or nothing."""
-    lowered = {choice.lower(): choice for choice in choices}
-    close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
-    return f"; did you mean {lowered[close[0]]!r}?" if close else ""
 
 
 Line = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
@@ -178,7 +173,6 @@ def _known(what: str, key: str) -> Callable[[str, ValidationInfo], str]:
     return check
 
 
-DEFAULT_SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 # What the default scale means; a team's own scale is shown without meanings.
 SEVERITY_MEANING = {
     "SEV1": "Critical: a core product is down for most users, or data is lost.",

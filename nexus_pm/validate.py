@@ -42,6 +42,12 @@ def load_records(
             problems.extend(record_check_problems(records, shared))
     finally:
         if enabled:
+            # Handed to the collector as they are, every object made while it was off would be
+            # in its youngest generation and scanned at its next run, all at once (0.3 s at
+            # N=5,000). Moved to the oldest generation first, they are scanned as rarely as
+            # any long-lived object.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
     if problems:
         raise NexusError(problems)

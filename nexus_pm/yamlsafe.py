@@ -125,11 +125,14 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = No
             size = f"is {info.st_size} bytes, over the {max_bytes}-byte size cap"
             raise fail(shown, 1, "file", size)
         with path.open("rb") as handle:
-            # It may have grown since stat: read to its end or just past the cap, in steps,
-            # since read(n) sets aside n bytes and a cap can be any number.
-            chunks: list[bytes] = []
-            got = 0
-            while got <= max_bytes and (chunk := handle.read(min(max_bytes + 1 - got, _STEP))):
+            # Its size at stat first: asking for max_bytes + 1 would set aside that many
+            # bytes for every file. It may have grown since: read on to its end or just past
+            # the cap, in steps, since read(n) sets aside n bytes and a cap can be any number.
+            chunks = [handle.read(info.st_size + 1)]
+            got = len(chunks[0])
+            while info.st_size < got <= max_bytes and (
+                chunk := handle.read(min(max_bytes + 1 - got, _STEP))
+            ):
                 chunks.append(chunk)
                 got += len(chunk)
             data = b"".join(chunks)
