@@ -19,24 +19,26 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import synth  # the sibling module; `python bench/search_fetch.py` puts bench/ on sys.path
 from playwright.sync_api import Browser, Page, Response, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+# The browser tests' loopback server, so that both serve a site the same way.
+sys.path.insert(0, str(ROOT))
+from tests.serving import serving  # noqa: E402
+
 BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -45,21 +47,16 @@ GOAL_SECONDS = 0.5
 FIRST = ".md-search-result__list > li"
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @contextlib.contextmanager
-def serving(root: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def _project(workdir: Path | None, n: int) -> Iterator[Path]:
+    """The folder of the project at N: WORKDIR/N, kept, or a temporary one."""
+    if workdir is not None:
+        project = workdir.resolve() / str(n)
+        project.mkdir(parents=True, exist_ok=True)
+        yield project
+        return
+    with tempfile.TemporaryDirectory(prefix="nexus-search-") as folder:
+        yield Path(folder)
 
 
 def build(project: Path, n: int) -> tuple[float, float]:
@@ -67,7 +64,7 @@ def build(project: Path, n: int) -> tuple[float, float]:
     for part in ("mkdocs.yml", "docs", "templates"):
         src = ROOT / part
         if src.is_dir():
-            shutil.copytree(src, project / part)
+            shutil.copytree(src, project / part, dirs_exist_ok=True)
         elif src.is_file():
             shutil.copy2(src, project / part)
     synth.write(project / "incidents", n)
@@ -101,11 +98,38 @@ class Counter:
 
     @property
     def bytes(self) -> int:
-        total = 0
+        return sum(self.kinds.values())
+
+    @property
+    def kinds(self) -> dict[str, int]:
+        """Bytes by what they are: signature index, Pagefind, scripts, styles, HTML, other."""
+        found = dict.fromkeys(KINDS, 0)
         for response in self.responses:
             with contextlib.suppress(Exception):  # a redirect has no body
-                total += len(response.body())
-        return total
+                found[kind(response.url)] += len(response.body())
+        return found
+
+
+KINDS = ("signatures", "pagefind", "js", "css", "html", "other")
+
+
+def kind(url: str) -> str:
+    path = urlsplit(url).path
+    if "/assets/nexus-pm/signatures" in path:
+        return "signatures"
+    if "/pagefind/" in path:
+        return "pagefind"
+    if path.endswith((".js", ".mjs")):
+        return "js"
+    if path.endswith(".css"):
+        return "css"
+    if path.endswith(("/", ".html")):
+        return "html"
+    return "other"
+
+
+def shown_kinds(kinds: dict[str, int]) -> str:
+    return ", ".join(f"{name} {size / 1e3:,.0f}" for name, size in kinds.items() if size)
 
 
 @contextlib.contextmanager
@@ -121,7 +145,7 @@ def counted(browser: Browser, *, counting: bool) -> Iterator[tuple[Any, Counter]
         context.close()
 
 
-def search_box(browser: Browser, url: str, query: str) -> tuple[float, int, int, str]:
+def search_box(browser: Browser, url: str, query: str) -> tuple[float, dict[str, int], int, str]:
     with counted(browser, counting=False) as (page, counter):
         page.goto(url)
         page.wait_for_load_state("networkidle")
@@ -135,11 +159,10 @@ def search_box(browser: Browser, url: str, query: str) -> tuple[float, int, int,
         first = page.locator(FIRST).first.locator("h1").inner_text()
         page.wait_for_selector("[data-nexus-search][data-state='done']", timeout=120_000)
         page.wait_for_load_state("networkidle")
-        fetched = counter.bytes
-        return took, fetched, counter.requests, first
+        return took, counter.kinds, counter.requests, first
 
 
-def paste_page(browser: Browser, url: str, text: str) -> tuple[float, int, int, str]:
+def paste_page(browser: Browser, url: str, text: str) -> tuple[float, dict[str, int], int, str]:
     with counted(browser, counting=True) as (page, counter):
         start = time.perf_counter()
         page.goto(url + "seen/", wait_until="commit")
@@ -149,18 +172,16 @@ def paste_page(browser: Browser, url: str, text: str) -> tuple[float, int, int, 
         took = time.perf_counter() - start
         first = str(page.locator("#nexus-seen-results > li").first.get_attribute("data-incident"))
         page.wait_for_load_state("networkidle")
-        fetched = counter.bytes
-        return took, fetched, counter.requests, first
+        return took, counter.kinds, counter.requests, first
 
 
-def floor(browser: Browser, url: str) -> tuple[float, int]:
+def floor(browser: Browser, url: str) -> tuple[float, dict[str, int], int, str]:
     with counted(browser, counting=True) as (page, counter):
         start = time.perf_counter()
         page.goto(url, wait_until="load")
         took = time.perf_counter() - start
         page.wait_for_load_state("networkidle")
-        fetched = counter.bytes
-        return took, fetched
+        return took, counter.kinds, counter.requests, ""
 
 
 def queries() -> dict[str, str]:
@@ -173,60 +194,68 @@ def queries() -> dict[str, str]:
     return {"error": error, "words": "rollback checkout", "log": log}
 
 
+def index_sizes(site: Path) -> str:
+    """The signature index's pieces in the built site, and what they weigh."""
+    folder = site / "assets/nexus-pm/signatures"
+    shards = [path.stat().st_size for path in (folder / "t").glob("*.json")]
+    chunks = [path.stat().st_size for path in (folder / "i").glob("*.json")]
+    return (
+        f"signature index: manifest {(folder / 'index.json').stat().st_size / 1e3:.1f} KB, "
+        f"{len(shards)} shards of words {sum(shards) / 1e3:,.0f} KB (largest "
+        f"{max(shards) / 1e3:.1f} KB), {len(chunks)} files of titles {sum(chunks) / 1e3:,.0f} KB"
+    )
+
+
+def row(n: int, what: str, runs: list[tuple[float, dict[str, int], int, str]]) -> tuple[Any, ...]:
+    """Median time and bytes of the runs; what the bytes are, requests and result of the first."""
+    took = statistics.median(r[0] for r in runs)
+    fetched = statistics.median(sum(r[1].values()) for r in runs)
+    return (n, what, took, fetched, shown_kinds(runs[0][1]), runs[0][2], runs[0][3])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="build each site in WORKDIR/N and keep it; a site already there is reused",
+    )
     args = parser.parse_args(argv)
     rows = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         for n in args.sizes:
-            with tempfile.TemporaryDirectory(prefix="nexus-search-") as folder:
-                project = Path(folder)
-                built, indexed = build(project, n)
+            with _project(args.workdir, n) as project:
                 site = project / "site"
-                signatures = (site / "assets/nexus-pm/signatures.json").stat().st_size
-                print(
-                    f"N={n:,}: built in {built:.1f} s, of which Pagefind about {indexed:.1f} s; "
-                    f"signature file {signatures / 1e3:.0f} KB",
-                    flush=True,
-                )
+                if site.is_dir():
+                    print(f"N={n:,}: the site already built in {project} is reused", flush=True)
+                else:
+                    built, indexed = build(project, n)
+                    print(f"N={n:,}: built in {built:.1f} s, Pagefind about {indexed:.1f} s")
+                print(f"N={n:,}: {index_sizes(site)}", flush=True)
                 with serving(site) as url:
-                    load = [floor(browser, url) for _ in range(args.runs)]
-                    rows.append(
-                        (
-                            n,
-                            "floor: home page load",
-                            statistics.median(t for t, _ in load),
-                            statistics.median(b for _, b in load),
-                            0,
-                            "",
-                        )
-                    )
+                    home = [floor(browser, url) for _ in range(args.runs)]
+                    rows.append(row(n, "floor: home page load", home))
+                    seen = [floor(browser, url + "seen/") for _ in range(args.runs)]
+                    rows.append(row(n, "floor: paste page load", seen))
                     for name, text in queries().items():
                         probes = [("search box", search_box), ("paste page", paste_page)]
                         # The paste page is for errors; words alone match no incident there.
                         for where, probe in probes[:1] if name == "words" else probes:
                             runs = [probe(browser, url, text) for _ in range(args.runs)]
-                            rows.append(
-                                (
-                                    n,
-                                    f"{where}: {name}",
-                                    statistics.median(r[0] for r in runs),
-                                    statistics.median(r[1] for r in runs),
-                                    runs[0][2],
-                                    runs[0][3],
-                                )
-                            )
+                            rows.append(row(n, f"{where}: {name}", runs))
                             print(f"  {rows[-1]}", flush=True)
         browser.close()
-    print(f"\nmedian of {args.runs} runs, fresh browser context each, no compression\n")
-    print("| N | what | first result | fetched | requests | first result is |")
-    print("|---:|---|---:|---:|---:|---|")
-    for n, what, took, fetched, requests, first in rows:
+    print(f"\nmedian of {args.runs} runs, fresh browser context each, no compression; KB\n")
+    print("| N | what | first result | fetched | of which | requests | first result is |")
+    print("|---:|---|---:|---:|---|---:|---|")
+    for n, what, took, fetched, kinds, requests, first in rows:
+        first = first.replace("|", "\\|")
         print(
-            f"| {n:,} | {what} | {took:.2f} s | {fetched / 1e3:,.0f} KB | {requests or ''} | {first} |"
+            f"| {n:,} | {what} | {took:.2f} s | {fetched / 1e3:,.0f} KB | {kinds} "
+            f"| {requests} | {first} |"
         )
     return 0
 
