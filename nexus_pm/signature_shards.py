@@ -59,23 +59,33 @@ def _text(data: Any) -> str:
 def _words(index: Index) -> dict[str, dict[str, Any]]:
     """Each word's record: w (weight), n (entries), p (their entries), x (exact), a (patterns)."""
     lines: dict[str, int] = {}
-    refs = []  # per entry: entry, incident, line, flat in the files
+    refs = []  # per entry: entry, incident, line
     for number, entry in enumerate(index.entries):
         refs.append((number, entry.incident, lines.setdefault(entry.signature, len(lines))))
+
+    def flat(numbers: Sequence[int]) -> list[int]:
+        # Entries ascend, and so do their incidents: each is written as the step from the
+        # one before, which keeps most numbers to a digit or two.
+        out, entry, incident = [], 0, 0
+        for number in numbers:
+            out += [refs[number][0] - entry, refs[number][1] - incident, refs[number][2]]
+            entry, incident = refs[number][0], refs[number][1]
+        return out
+
     words: dict[str, dict[str, Any]] = defaultdict(dict)
     for token, found in index.postings.items():
         words[token]["w"] = index.idf[token]
         words[token]["n"] = len(found)
         # A word more entries hold than a query reads is never read for its entries.
         if len(found) <= _MAX_POSTINGS:
-            words[token]["p"] = [value for number in found for value in refs[number]]
+            words[token]["p"] = flat(found)
     for key, found in index.exact.items():
         # An exact signature shares all its words with the query: it is filed under the
         # first of them. One without words is never evidence enough to be shown.
         held = tokens(key)
         if held:
             exact = words[min(held)].setdefault("x", {})
-            exact[key] = [value for number in found for value in refs[number]]
+            exact[key] = flat(found)
     for token, numbers in index.pattern_postings.items():
         words[token]["a"] = [
             [number, index.patterns[number].incident, index.patterns[number].raw,

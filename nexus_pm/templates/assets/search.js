@@ -173,10 +173,14 @@
       // come long before Pagefind has started.
       sources.matcher.then(function (matcher) {
         state.matcher = matcher;
-        return matcher.match(query, RESULTS);
-      }).then(function (hits) {
+        return matcher.ranked(query, RESULTS).then(function (hits) {
+          return matcher.inOrder(hits, function (hit) {
+            state.hits.push(hit);
+            if (current()) show(state);
+          });
+        });
+      }).then(function () {
         if (!current()) return;
-        state.hits = hits;
         state.matched = true;
         show(state);
       }).catch(function () {

@@ -275,11 +275,16 @@
     }
 
     function entryNumbers(flat) {
-      // Flat (entry, incident, line) triples; each entry's incident and line are kept.
+      // Flat (entry, incident, line) triples, entry and incident as steps from the triple
+      // before; each entry's incident and line are kept.
       var numbers = [];
+      var number = 0;
+      var incident = 0;
       for (var i = 0; i < flat.length; i += 3) {
-        if (!refs.has(flat[i])) refs.set(flat[i], { incident: flat[i + 1], line: flat[i + 2] });
-        numbers.push(flat[i]);
+        number += flat[i];
+        incident += flat[i + 1];
+        if (!refs.has(number)) refs.set(number, { incident: incident, line: flat[i + 2] });
+        numbers.push(number);
       }
       return numbers;
     }
@@ -461,23 +466,40 @@
       return lines.length <= M.short_paste ? lines : [];
     }
 
-    function named(hits) {
-      // Ids, titles and pages of the incidents shown only: a few small files.
-      return Promise.all(hits.map(function (hit) {
-        var chunk = Math.floor(hit.number / data.per_chunk);
-        return fetchOnce(chunks, "i/" + chunk + ".json", function (list) { return list; }).then(function (list) {
-          var pair = list[hit.number % data.per_chunk];
-          hit.incident = pair[0];
-          hit.title = pair[1];
-          hit.url = data.page.prefix + pair[0].toLowerCase() + data.page.suffix;
-          return hit;
+    function name(hit) {
+      // The id, title and page of one incident shown: one small file of titles.
+      var chunk = Math.floor(hit.number / data.per_chunk);
+      return fetchOnce(chunks, "i/" + chunk + ".json", function (list) { return list; }).then(function (list) {
+        var pair = list[hit.number % data.per_chunk];
+        hit.incident = pair[0];
+        hit.title = pair[1];
+        hit.url = data.page.prefix + pair[0].toLowerCase() + data.page.suffix;
+        return hit;
+      });
+    }
+
+    function inOrder(hits, each) {
+      // Each hit is handed on once it and every hit above it have their titles: the
+      // best match is shown after its own file, not after the slowest.
+      var next = 0;
+      var ready = [];
+      return Promise.all(hits.map(function (hit, at) {
+        return name(hit).then(function () {
+          ready[at] = true;
+          while (next < hits.length && ready[next]) each(hits[next], next++);
         });
-      }));
+      })).then(function () { return hits; });
     }
 
     function match(text, limit) {
+      // The best incidents, each with its id, title and page.
+      return ranked(text, limit).then(function (hits) { return inOrder(hits, function () {}); });
+    }
+
+    function ranked(text, limit) {
       // The lines read, as signatures.match reads them; then the shards of all their
-      // words at once; then the same scoring, on what those shards hold.
+      // words at once; then the same scoring, on what those shards hold. The hits name
+      // their incidents by number only (see name).
       var work = [];
       var seen = new Set();
       var lines = queryLines(text);
@@ -515,7 +537,7 @@
         var ranked = Array.from(found.values()).sort(function (a, b) {
           return b.score - a.score || a.line_no - b.line_no || a.number - b.number;
         });
-        return named(ranked.slice(0, limit === undefined ? 10 : limit));
+        return ranked.slice(0, limit === undefined ? 10 : limit);
       });
     }
 
@@ -536,6 +558,8 @@
       codeTokens: function (text) { return Array.from(codeTokens(text)).sort(); },
       errorLines: errorLines,
       match: match,
+      ranked: ranked,
+      inOrder: inOrder,
       isIncidentPage: isIncidentPage,
     };
   }
@@ -558,31 +582,31 @@
   }
 
   // --- the page ---------------------------------------------------------------------
-  function show(doc, results, status, found, base) {
-    results.textContent = "";
-    status.textContent = found.length
+  function counted(found) {
+    return found.length
       ? found.length + (found.length === 1 ? " past incident matches" : " past incidents match") + ", best first."
       : "No past incident matches.";
-    found.forEach(function (hit) {
-      var item = doc.createElement("li");
-      item.className = "nexus-seen-hit";
-      item.dataset.incident = hit.incident;
-      var heading = doc.createElement("p");
-      var link = doc.createElement("a");
-      link.href = new URL(hit.url, base).href;
-      link.textContent = hit.incident + ": " + hit.title;
-      heading.appendChild(link);
-      heading.appendChild(doc.createTextNode("  (score " + hit.score.toFixed(2) + ")"));
-      var line = doc.createElement("p");
-      var code = doc.createElement("code");
-      code.textContent = hit.line.trim();
-      line.appendChild(doc.createTextNode("Line " + hit.line_no + ": "));
-      line.appendChild(code);
-      line.appendChild(doc.createTextNode(" \u2248 " + hit.incident));
-      item.appendChild(heading);
-      item.appendChild(line);
-      results.appendChild(item);
-    });
+  }
+
+  function shown(doc, hit, base) {
+    var item = doc.createElement("li");
+    item.className = "nexus-seen-hit";
+    item.dataset.incident = hit.incident;
+    var heading = doc.createElement("p");
+    var link = doc.createElement("a");
+    link.href = new URL(hit.url, base).href;
+    link.textContent = hit.incident + ": " + hit.title;
+    heading.appendChild(link);
+    heading.appendChild(doc.createTextNode("  (score " + hit.score.toFixed(2) + ")"));
+    var line = doc.createElement("p");
+    var code = doc.createElement("code");
+    code.textContent = hit.line.trim();
+    line.appendChild(doc.createTextNode("Line " + hit.line_no + ": "));
+    line.appendChild(code);
+    line.appendChild(doc.createTextNode(" \u2248 " + hit.incident));
+    item.appendChild(heading);
+    item.appendChild(line);
+    return item;
   }
 
   function setUp(win) {
@@ -610,10 +634,15 @@
         box.dataset.state = "empty";
         return;
       }
-      matcher.match(input.value).then(function (found) {
-        if (mine !== generation) return;
-        show(doc, results, status, found, base);
-        box.dataset.state = "done";
+      matcher.ranked(input.value).then(function (found) {
+        if (mine !== generation) return null;
+        results.textContent = "";
+        status.textContent = counted(found);
+        return matcher.inOrder(found, function (hit) {
+          if (mine === generation) results.appendChild(shown(doc, hit, base));
+        });
+      }).then(function () {
+        if (mine === generation) box.dataset.state = "done";
       }).catch(function (error) {
         if (mine !== generation) return;
         status.textContent = "The signatures could not be loaded: " + error.message;
