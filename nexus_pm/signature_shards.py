@@ -66,7 +66,8 @@ def _words(index: Index) -> dict[str, dict[str, Any]]:
     def flat(numbers: Sequence[int]) -> list[int]:
         # Entries ascend, and so do their incidents: each is written as the step from the
         # one before, which keeps most numbers to a digit or two.
-        out, entry, incident = [], 0, 0
+        out: list[int] = []
+        entry = incident = 0
         for number in numbers:
             out += [refs[number][0] - entry, refs[number][1] - incident, refs[number][2]]
             entry, incident = refs[number][0], refs[number][1]
@@ -97,8 +98,8 @@ def _words(index: Index) -> dict[str, dict[str, Any]]:
     norm2 = {line: index.entries[number].norm2 for number, _, line in refs}
     for record in words.values():
         named = {*record.get("p", [])[2::3]}
-        for flat in record.get("x", {}).values():
-            named.update(flat[2::3])
+        for steps in record.get("x", {}).values():
+            named.update(steps[2::3])
         record["lines"] = {str(line): [line_of[line], norm2[line]] for line in sorted(named)}
     return words
 
