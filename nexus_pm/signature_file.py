@@ -52,6 +52,8 @@ def page(*, directory_urls: bool = True) -> str:
     # The page's own address decides how the signature file is reached from it.
     root = "../" if directory_urls else "./"
     signatures = root + SIGNATURES
+    # The manifest is preloaded: it arrives with the page's styles and scripts, not after
+    # them (crossorigin="anonymous" is what lets the script's fetch take the preload).
     return f"""---
 title: Seen this error?
 search:
@@ -65,6 +67,7 @@ below, best match first. It is matched in this page, against the errors of every
 incident on the site: nothing you paste is sent anywhere. `nexus-pm match` gives the
 same answer in a terminal.
 
+<link rel="preload" href="{signatures}" as="fetch" crossorigin="anonymous">
 <div class="nexus-seen" markdown="0" data-root="{root}"
   data-signatures="{signatures}">
 <textarea id="nexus-seen-input" rows="14" spellcheck="false" autocomplete="off"

@@ -101,6 +101,8 @@
       var matcher = win.nexusSeen.open(win, new URL(box.dataset.signatures, doc.baseURI).href);
       var pages = import(new URL(box.dataset.pagefind, doc.baseURI).href).then(function (pagefind) {
         return pagefind.options({ baseUrl: root.pathname, excerptLength: 24 }).then(function () {
+          // Its WebAssembly and word list load while the query is typed, not after.
+          pagefind.init();
           return pagefind;
         });
       });
