@@ -225,3 +225,17 @@ def test_a_query_fetches_a_small_part_of_5000_incidents() -> None:
         fetched = manifest + sum(len(files[folder + path].encode()) for path in got["fetched"])
         # Counted, not timed: the manifest and a few shards, a small part of the whole.
         assert fetched < 120_000 and fetched * 5 < whole, (text, fetched, whole)
+
+
+def test_the_pieces_of_5000_incidents_stay_small() -> None:
+    index, titles = synthetic_index(5000)
+    page = {"prefix": "incidents/", "suffix": "/", "id": ID_PATTERN}
+    files = shard_files(index, titles, page)
+    assert shard_files(index, titles, page) == files  # the same bytes every build
+    sizes = {path: len(text.encode()) for path, text in files.items()}
+    words = [size for path, size in sizes.items() if "/t/" in path]
+    names = [size for path, size in sizes.items() if "/i/" in path]
+    # The manifest is the matcher's rules, whatever the number of incidents.
+    assert sizes[SIGNATURES] < 12_000
+    assert len(words) == 128 and max(words) < 30_000
+    assert len(names) == 313 and max(names) < 2_000
