@@ -237,6 +237,9 @@ def queries() -> dict[str, str]:
 def index_sizes(site: Path) -> str:
     """The signature index's pieces in the built site, and what they weigh."""
     folder = site / "assets/nexus-pm/signatures"
+    whole = site / "assets/nexus-pm/signatures.json"
+    if whole.is_file():  # a site built before the index came in pieces
+        return f"signature file {whole.stat().st_size / 1e3:,.0f} KB"
     shards = [path.stat().st_size for path in (folder / "t").glob("*.json")]
     chunks = [path.stat().st_size for path in (folder / "i").glob("*.json")]
     return (
