@@ -17,7 +17,7 @@ from .models import Status
 from .reference import reference_page
 from .render import Renderer
 from .search import SEARCH_SCRIPT, search_script
-from .signature_file import PAGE, SCRIPT, SIGNATURES, page, script, signature_file
+from .signature_file import PAGE, SCRIPT, page, script, signature_files
 
 
 @dataclass
@@ -25,7 +25,7 @@ class Generated:
     """Markdown pages, generated files and repo images, each by its path in the docs tree."""
 
     pages: dict[str, str] = field(default_factory=dict)
-    #: Made here (the signature file and its script, the feed, the export).
+    #: Made here (the signature index and its script, the feed, the export).
     files: dict[str, bytes] = field(default_factory=dict)
     #: Copied from the repo; a copy already in the docs folder serves as well.
     images: dict[str, bytes] = field(default_factory=dict)
@@ -67,10 +67,13 @@ def generate(
     made = renderer(templates, severities, repo_files(repo_url), today)
     pages = made.site(records, html=html)
     pages["reference/schema.md"] = reference_page()
-    # "Seen this error?": the page, and the signature file its script matches against.
+    # "Seen this error?": the page, and the signature index its script matches against.
     pages[PAGE] = page(directory_urls=directory_urls)
     files = {
-        SIGNATURES: signature_file(records, directory_urls=directory_urls).encode(),
+        path: text.encode()
+        for path, text in signature_files(records, directory_urls=directory_urls).items()
+    }
+    files |= {
         SCRIPT: script().encode(),
         INDEX_SCRIPT: index_script().encode(),
         SEARCH_SCRIPT: search_script().encode(),

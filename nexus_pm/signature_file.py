@@ -1,76 +1,45 @@
-"""The site's "Seen this error?" page: its signature file, its page and its script."""
+"""The site's "Seen this error?" page: its signature index, its page and its script."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from importlib import resources
 from types import SimpleNamespace
-from typing import Any
 
 from .layout import page_uri, page_url
 from .loader import Record
-from .signature_export import program
+from .record_types import ID_PATTERN
+from .signature_shards import MANIFEST, shard_files
 from .signatures import build_index, source_of
 
-__all__ = ["PAGE", "SCRIPT", "SIGNATURES", "page", "script", "signature_data", "signature_file"]
+__all__ = ["PAGE", "SCRIPT", "SIGNATURES", "page", "script", "signature_files"]
 
 #: Where the three live in the site (docs paths).
 PAGE = "seen.md"
-SIGNATURES = "assets/nexus-pm/signatures.json"
+SIGNATURES = MANIFEST
 SCRIPT = "assets/nexus-pm/seen.js"
 
 
 def _page_address(*, directory_urls: bool) -> dict[str, str]:
-    """An incident's page relative to the site's root, as the text around its id in lower case."""
+    """An incident's page relative to the site's root: the text around its id in lower case,
+    and the shape of an id (read without case)."""
     marker = "inc-0000"
     url = page_url("/", page_uri(SimpleNamespace(id=marker.upper())), directory_urls=directory_urls)
     before, _, after = (url or "")[1:].partition(marker)
-    return {"prefix": before, "suffix": after}
+    return {"prefix": before, "suffix": after, "id": ID_PATTERN}
 
 
-def signature_data(records: Sequence[Record], *, directory_urls: bool = True) -> dict[str, Any]:
-    """Per incident (by id): its title and its signature lines and patterns, as indexed.
+def signature_files(records: Sequence[Record], *, directory_urls: bool = True) -> dict[str, str]:
+    """The signature index in pieces (signature_shards), by docs path: manifest, shards, titles.
 
-    Read off the very index `nexus-pm match` builds, so the browser indexes the same
-    lines in the same order, plus the matcher's rules (signature_export.program). Each
-    distinct line is written once (`lines`) and an incident names its lines by position,
-    and pages are named after ids (`page`), which keeps the file small at thousands of
-    incidents: many share an error, and ids and titles are most of what is left.
+    Read off the very index `nexus-pm match` builds, so the browser reads the same lines,
+    weights and patterns, plus the matcher's rules (signature_export.program). Incidents
+    are numbered in id order, as the index numbers them.
     """
     ordered = sorted(records, key=lambda r: r.incident.id)
     index = build_index(source_of(r.incident) for r in ordered)
-    incidents: list[dict[str, Any]] = [
-        {"id": r.incident.id, "title": r.incident.title, "lines": [], "patterns": []}
-        for r in ordered
-    ]
-    lines: dict[str, int] = {}
-    for entry in index.entries:
-        number = lines.setdefault(entry.signature, len(lines))
-        incidents[entry.incident]["lines"].append(number)
-    for pattern in index.patterns:
-        incidents[pattern.incident]["patterns"].append(
-            {"raw": pattern.raw, "pieces": list(pattern.pieces)}
-        )
-    for incident in incidents:
-        # Most incidents have neither; the script reads a missing list as an empty one.
-        for key in ("lines", "patterns"):
-            if not incident[key]:
-                del incident[key]
-    return {
-        "format": 2,
-        "program": program(),
-        "page": _page_address(directory_urls=directory_urls),
-        "lines": list(lines),
-        "incidents": incidents,
-    }
-
-
-def signature_file(records: Sequence[Record], *, directory_urls: bool = True) -> str:
-    """The signature file: compact JSON, `<` escaped so that no reader can take it for markup."""
-    data = signature_data(records, directory_urls=directory_urls)
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    titles = [r.incident.title for r in ordered]
+    return shard_files(index, titles, _page_address(directory_urls=directory_urls))
 
 
 def script() -> str:
@@ -83,6 +52,8 @@ def page(*, directory_urls: bool = True) -> str:
     # The page's own address decides how the signature file is reached from it.
     root = "../" if directory_urls else "./"
     signatures = root + SIGNATURES
+    # The manifest is preloaded: it arrives with the page's styles and scripts, not after
+    # them (crossorigin="anonymous" is what lets the script's fetch take the preload).
     return f"""---
 title: Seen this error?
 search:
@@ -96,6 +67,7 @@ below, best match first. It is matched in this page, against the errors of every
 incident on the site: nothing you paste is sent anywhere. `nexus-pm match` gives the
 same answer in a terminal.
 
+<link rel="preload" href="{signatures}" as="fetch" crossorigin="anonymous">
 <div class="nexus-seen" markdown="0" data-root="{root}"
   data-signatures="{signatures}">
 <textarea id="nexus-seen-input" rows="14" spellcheck="false" autocomplete="off"

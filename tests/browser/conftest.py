@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +31,7 @@ from nexus_pm.validate import load_records
 
 from ..components import need
 from ..conftest import PROJECT_PARTS, ROOT
+from ..serving import serving
 from . import hostile
 
 CHROMIUM_ENV = "CHROMIUM_PATH"
@@ -138,11 +136,6 @@ class Tab:
         assert self.outside <= set(THIRD_PARTIES), self.outside
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 def chromium_path() -> str:
     return os.environ.get(CHROMIUM_ENV) or DEFAULT_CHROMIUM
 
@@ -185,22 +178,6 @@ def _project(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
     return project
 
 
-@contextlib.contextmanager
-def _serving(root: Path) -> Iterator[str]:
-    """Serve `root` (built or not yet) on a free loopback port; yields its URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    host, port = server.server_address[:2]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host!s}:{port}/"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The repo's site plus the hostile record, built strictly by the CLI and served."""
@@ -214,7 +191,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 def _built(project: Path) -> Iterator[tuple[Site, list[Any]]]:
     """`project` built strictly by the CLI into its site/, served, with its records."""
     root = project / "site"
-    with _serving(root) as url:
+    with serving(root) as url:
         done = subprocess.run(
             [*_nexus_pm(), "build", "--site-dir", str(root)],
             cwd=project,
@@ -234,7 +211,7 @@ def unguarded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     project = _project(tmp_path_factory, "unguarded-project")
     hostile.write_records(project / "incidents")
     root = project / "site"
-    with _serving(root) as url:
+    with serving(root) as url:
         done = hostile.build_unguarded(project, root, env={**os.environ, "SITE_URL": url})
         assert done.returncode == 0, done.stderr
         yield Site(url, root, {})

@@ -131,7 +131,8 @@ def test_enter_opens_the_first_result_and_only_the_shards_load(tab: Tab) -> None
     asked = [url.removeprefix(tab.site.url) for url in fetched[loaded_with_page:]]
     # Material's whole index is never fetched: the signatures, then Pagefind's pieces.
     assert not [url for url in asked if "search_index" in url]
-    assert "assets/nexus-pm/signatures.json" in asked
+    assert "assets/nexus-pm/signatures/index.json" in asked
+    assert [url for url in asked if url.startswith("assets/nexus-pm/signatures/t/")]
     assert all(url.startswith(("pagefind/", "assets/nexus-pm/")) for url in asked), asked
     tab.page.locator(".md-search__input").press("Enter")
     tab.page.wait_for_url(f"**{SEED_PAGE}")

@@ -1,8 +1,8 @@
 /* The header's search box: past incidents whose errors the query holds first, then pages.
  *
  * Two sources answer a query, each fetched only when the box is first used: the
- * "Seen this error?" matcher (seen.js, with the site's signature file), which takes a
- * pasted error or log as it is, and Pagefind's index, which loads only the shards of
+ * "Seen this error?" matcher (seen.js, with the site's signature index), which takes a
+ * pasted error or log as it is and, like Pagefind's index, loads only the shards of
  * the words asked for. Nothing in a query is syntax: flags, quotes, `+`, `~`, `*` and
  * `^` are text. Whatever comes from the site (titles, lines, excerpts) reaches the page
  * as text nodes; Pagefind's <mark> is the one element made from its excerpts.
@@ -97,14 +97,12 @@
 
     function load() {
       if (loaded) return loaded;
-      var matcher = win.fetch(new URL(box.dataset.signatures, doc.baseURI).href, { credentials: "same-origin" })
-        .then(function (response) {
-          if (!response.ok) throw new Error("HTTP " + response.status);
-          return response.json();
-        })
-        .then(function (data) { return win.nexusSeen.Matcher(data); });
+      // The matcher's manifest is small; the shards of a query's words follow it.
+      var matcher = win.nexusSeen.open(win, new URL(box.dataset.signatures, doc.baseURI).href);
       var pages = import(new URL(box.dataset.pagefind, doc.baseURI).href).then(function (pagefind) {
         return pagefind.options({ baseUrl: root.pathname, excerptLength: 24 }).then(function () {
+          // Its WebAssembly and word list load while the query is typed, not after.
+          pagefind.init();
           return pagefind;
         });
       });
@@ -116,10 +114,9 @@
       list.textContent = "";
       var urls = new Set();
       state.hits.forEach(function (hit) {
-        var incident = state.incidents[hit.number];
-        var href = new URL(incident.url, root).href;
+        var href = new URL(hit.url, root).href;
         urls.add(href);
-        var made = item(doc, href, hit.incident + ": " + incident.title, "seen");
+        var made = item(doc, href, hit.incident + ": " + hit.title, "seen");
         var line = doc.createElement("p");
         var code = doc.createElement("code");
         code.textContent = hit.line.trim();
@@ -132,14 +129,15 @@
       var shown = state.hits.length;
       // Incidents are what the site is for: their pages come before the pages listing
       // them (a service's page, a tag's), each group in Pagefind's order.
-      var incidents = new Set(state.incidents.map(function (incident) {
-        return new URL(incident.url, root).href;
-      }));
+      function incident(href) {
+        return state.matcher !== null && href.slice(0, root.href.length) === root.href &&
+          state.matcher.isIncidentPage(href.slice(root.href.length));
+      }
       var pages = state.pages.map(function (page) {
         return { page: page, href: new URL(page.url, doc.baseURI).href };
       });
-      pages = pages.filter(function (one) { return incidents.has(one.href); })
-        .concat(pages.filter(function (one) { return !incidents.has(one.href); }));
+      pages = pages.filter(function (one) { return incident(one.href); })
+        .concat(pages.filter(function (one) { return !incident(one.href); }));
       pages.forEach(function (one) {
         var page = one.page;
         var href = one.href;
@@ -171,12 +169,20 @@
         return;
       }
       var sources = load();
-      var state = { hits: [], incidents: [], pages: [], matched: false, searched: false };
+      var state = { hits: [], matcher: null, pages: [], matched: false, searched: false };
       function current() { return mine === generation; }
+      // Each source shows what it found as soon as it has it: the matcher's few files
+      // come long before Pagefind has started.
       sources.matcher.then(function (matcher) {
+        state.matcher = matcher;
+        return matcher.ranked(query, RESULTS).then(function (hits) {
+          return matcher.inOrder(hits, function (hit) {
+            state.hits.push(hit);
+            if (current()) show(state);
+          });
+        });
+      }).then(function () {
         if (!current()) return;
-        state.hits = matcher.match(query, RESULTS);
-        state.incidents = matcher.incidents;
         state.matched = true;
         show(state);
       }).catch(function () {

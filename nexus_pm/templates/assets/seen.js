@@ -1,10 +1,12 @@
 /* "Seen this error?": a pasted error or log matched against past incidents, in the page.
  *
- * A port of nexus_pm/signature_text.py, signature_lines.py, signature_index.py and
- * signatures.py. The patterns (signature_rules.py's among them), word lists and limits are not written here: they come
- * with the signature file, exported from the Python modules (signature_export.py), so
- * only the steps between them are ported. tests/test_seen_js.py holds the two to the
- * same output. Record text only ever reaches the page as text nodes.
+ * A port of nexus_pm/signature_text.py, signature_lines.py and signatures.py. The
+ * patterns (signature_rules.py's among them), word lists and limits are not written
+ * here: they come with the signature index's manifest, exported from the Python modules
+ * (signature_export.py), so only the steps between them are ported. The index itself is
+ * built in Python and fetched in pieces (signature_shards.py): a query reads the shards
+ * of its words, then the titles of the incidents it shows. tests/test_seen_js.py holds
+ * the two to the same output. Record text only ever reaches the page as text nodes.
  */
 (function (root, factory) {
   "use strict";
@@ -79,7 +81,8 @@
     return hextetsValid(parts.slice(0, hi)) && hextetsValid(parts.slice(parts.length - lo));
   }
 
-  function Matcher(data) {
+  // `data` is the manifest; `fetchJson(path)` gives a promise of one of its pieces.
+  function Matcher(data, fetchJson) {
     var P = data.program;
     var M = P.match;
     var L = P.lines;
@@ -252,77 +255,128 @@
       return found;
     }
 
-    // --- the index (signature_index.build_index) ------------------------------------
-    var ids = data.incidents.map(function (incident) { return incident.id; });
-    // Each distinct line is in the file once; its tokens are read once too.
-    var lineTokens = data.lines.map(function (sig) {
-      var codes = codeTokens(sig);
-      return { tokens: tokens(sig), codes: codes, shape: shape(sig, codes) };
-    });
-    var entries = [];
-    var rawPatterns = [];
-    data.incidents.forEach(function (incident, number) {
-      incident.url = data.page.prefix + incident.id.toLowerCase() + data.page.suffix;
-      (incident.lines || []).forEach(function (line) {
-        var read = lineTokens[line];
-        entries.push({
-          incident: number, signature: data.lines[line], tokens: read.tokens, codes: read.codes,
+    // --- the index, fetched in pieces (signature_shards.py) ---------------------------
+    // What build_index computed is read off the shards of the words a query holds: a
+    // word's weight and entries, the exact signatures filed under it, the patterns
+    // anchored on it, and the lines those entries name.
+    var unknownIdf = data.unknown_idf;
+    var wordRecords = new Map();
+    var lineOf = new Map();
+    var refs = new Map();
+    var patterns = new Map();
+    var shards = new Map();
+    var chunks = new Map();
+    var idShape = new RegExp(data.page.id, "i");
+
+    function shardOf(token) {
+      var value = 0x811c9dc5;
+      for (var char of token) value = Math.imul(value ^ char.codePointAt(0), 0x01000193) >>> 0;
+      return value % data.shards;
+    }
+
+    function fetchOnce(cache, path, keep) {
+      if (!cache.has(path)) {
+        var got = fetchJson(path).then(keep);
+        // A failed fetch is tried again by the next query.
+        got.catch(function () { cache.delete(path); });
+        cache.set(path, got);
+      }
+      return cache.get(path);
+    }
+
+    function absorb(shard) {
+      Object.keys(shard.lines).forEach(function (line) { lineOf.set(Number(line), shard.lines[line]); });
+      Object.keys(shard.words).forEach(function (token) { wordRecords.set(token, shard.words[token]); });
+    }
+
+    function need(found) {
+      var wanted = new Set();
+      found.forEach(function (token) { wanted.add(shardOf(token)); });
+      return Promise.all(Array.from(wanted).sort(function (a, b) { return a - b; }).map(function (shard) {
+        return fetchOnce(shards, "t/" + shard + ".json", absorb);
+      }));
+    }
+
+    function wordOf(token) {
+      return wordRecords.get(token) || {};
+    }
+
+    function entryNumbers(flat) {
+      // Flat (entry, incident, line) triples, entry and incident as steps from the triple
+      // before; each entry's incident and line are kept.
+      var numbers = [];
+      var number = 0;
+      var incident = 0;
+      for (var i = 0; i < flat.length; i += 3) {
+        number += flat[i];
+        incident += flat[i + 1];
+        if (!refs.has(number)) refs.set(number, { incident: incident, line: flat[i + 2] });
+        numbers.push(number);
+      }
+      return numbers;
+    }
+
+    var entryCache = new Map();
+    var lineTokens = new Map();
+    function entry(number) {
+      if (!entryCache.has(number)) {
+        var ref = refs.get(number);
+        var line = lineOf.get(ref.line);
+        if (!lineTokens.has(ref.line)) {
+          var codes = codeTokens(line[0]);
+          lineTokens.set(ref.line, { tokens: tokens(line[0]), codes: codes, shape: shape(line[0], codes) });
+        }
+        var read = lineTokens.get(ref.line);
+        entryCache.set(number, {
+          incident: ref.incident, signature: line[0], norm2: line[1], tokens: read.tokens, codes: read.codes,
           slots: read.shape.slots, openings: read.shape.openings, prose: read.shape.prose,
         });
-      });
-      (incident.patterns || []).forEach(function (pattern) {
-        rawPatterns.push({ incident: number, raw: pattern.raw, pieces: pattern.pieces });
-      });
-    });
-    var holders = new Map();
-    entries.forEach(function (entry) {
-      entry.tokens.forEach(function (token) {
-        if (!holders.has(token)) holders.set(token, new Set());
-        holders.get(token).add(entry.incident);
-      });
-    });
-    var total = Math.max(1, ids.length);
-    var idf = new Map();
-    holders.forEach(function (held, token) {
-      idf.set(token, Math.log(1 + total / held.size));
-    });
-    generic.forEach(function (token) {
-      if (idf.has(token)) idf.set(token, Math.min(idf.get(token), M.generic_idf));
-    });
-    var unknownIdf = Math.log(1 + total);
-    var postings = new Map();
-    var exact = new Map();
-    entries.forEach(function (entry, number) {
-      entry.norm2 = sortedSum(entry.tokens, function (token) {
-        var w = idf.get(token);
-        return w * w;
-      });
-      entry.tokens.forEach(function (token) {
-        if (!postings.has(token)) postings.set(token, []);
-        postings.get(token).push(number);
-      });
-      var key = entry.signature.toLowerCase();
-      if (!exact.has(key)) exact.set(key, []);
-      exact.get(key).push(number);
-    });
-    var patternPostings = new Map();
-    rawPatterns.forEach(function (pattern, number) {
-      var anchor = null;
+      }
+      return entryCache.get(number);
+    }
+
+    function postings(token) {
+      var record = wordOf(token);
+      return record.p ? entryNumbers(record.p) : null;
+    }
+
+    function firstToken(set) {
+      // Python's min(): code point order, which sort() is not beyond the BMP.
       var best = null;
-      tokens(pattern.pieces.join(" ")).forEach(function (token) {
-        var rank = [holders.has(token) ? holders.get(token).size : 0, -token.length, token];
-        if (best === null || rank[0] < best[0] || (rank[0] === best[0] &&
-            (rank[1] < best[1] || (rank[1] === best[1] && rank[2] < best[2])))) {
-          best = rank;
-          anchor = token;
-        }
+      set.forEach(function (token) {
+        if (best === null || lessByCodePoint(token, best)) best = token;
       });
-      if (!patternPostings.has(anchor)) patternPostings.set(anchor, []);
-      patternPostings.get(anchor).push(number);
-    });
+      return best;
+    }
+
+    function lessByCodePoint(a, b) {
+      var x = Array.from(a);
+      var y = Array.from(b);
+      for (var i = 0; i < Math.min(x.length, y.length); i++) {
+        if (x[i] !== y[i]) return x[i].codePointAt(0) < y[i].codePointAt(0);
+      }
+      return x.length < y.length;
+    }
+
+    function exactEntries(key) {
+      var held = tokens(key);
+      if (!held.size) return [];
+      var filed = wordOf(firstToken(held)).x;
+      return filed && Object.prototype.hasOwnProperty.call(filed, key) ? entryNumbers(filed[key]) : [];
+    }
+
+    function anchored(token) {
+      return (wordOf(token).a || []).map(function (pattern) {
+        if (!patterns.has(pattern[0])) {
+          patterns.set(pattern[0], { incident: pattern[1], raw: pattern[2], pieces: pattern[3] });
+        }
+        return pattern[0];
+      });
+    }
 
     function weight(token) {
-      if (idf.has(token)) return idf.get(token);
+      var record = wordOf(token);
+      if (record.w !== undefined) return record.w;
       return generic.has(token) ? M.generic_idf : unknownIdf;
     }
 
@@ -366,10 +420,11 @@
       var form = shape(sig, codes);
       var places = form.slots;
       var opens = form.openings;
-      var words = form.prose;
+      var prose = form.prose;
       var known = [];
       query.forEach(function (token) {
-        if (postings.has(token)) known.push([postings.get(token).length, token]);
+        var count = wordOf(token).n;
+        if (count !== undefined) known.push([count, token]);
       });
       known.sort(function (a, b) {
         return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
@@ -378,7 +433,7 @@
       for (var i = 0; i < Math.min(known.length, M.candidate_tokens); i++) {
         if (known[i][0] > M.max_postings) break;
         var w2 = square(known[i][1]);
-        postings.get(known[i][1]).forEach(function (number) {
+        postings(known[i][1]).forEach(function (number) {
           partial.set(number, (partial.get(number) || 0) + w2);
         });
       }
@@ -386,14 +441,14 @@
       best.sort(function (a, b) { return partial.get(b) - partial.get(a); });
       var scored = [];
       best.slice(0, M.scored_candidates).forEach(function (number) {
-        var entry = entries[number];
+        var found = entry(number);
         var shared = new Set();
-        query.forEach(function (token) { if (entry.tokens.has(token)) shared.add(token); });
+        query.forEach(function (token) { if (found.tokens.has(token)) shared.add(token); });
         var both = new Set(codes);
-        entry.codes.forEach(function (code) { both.add(code); });
+        found.codes.forEach(function (code) { both.add(code); });
         if (evidence(shared, both) < M.min_evidence) return;
-        if (namesDiffer(query, words, places, opens, entry)) return;
-        scored.push([score(sortedSum(shared, square), query2, entry.norm2), number]);
+        if (namesDiffer(query, prose, places, opens, found)) return;
+        scored.push([score(sortedSum(shared, square), query2, found.norm2), number]);
       });
       return scored.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
     }
@@ -402,13 +457,13 @@
       var text = normalised.toLowerCase();
       var candidates = new Set();
       tokens(normalised).forEach(function (token) {
-        (patternPostings.get(token) || []).forEach(function (n) { candidates.add(n); });
+        anchored(token).forEach(function (n) { candidates.add(n); });
       });
       var hits = [];
       Array.from(candidates).sort(function (a, b) { return a - b; })
         .slice(0, M.max_pattern_checks).forEach(function (number) {
           var at = 0;
-          var pieces = rawPatterns[number].pieces;
+          var pieces = patterns.get(number).pieces;
           for (var i = 0; i < pieces.length; i++) {
             at = text.indexOf(pieces[i], at);
             if (at < 0) return;
@@ -425,22 +480,22 @@
       function offer(incident, value, matched, how) {
         if (!best.has(incident) || value > best.get(incident)[0]) best.set(incident, [value, matched, how]);
       }
-      var same = exact.get(sig.toLowerCase()) || [];
+      var same = exactEntries(sig.toLowerCase());
       same.forEach(function (number) {
-        var entry = entries[number];
-        if (evidence(entry.tokens, entry.codes) >= M.min_evidence) {
-          offer(entry.incident, 1.0 + M.exact_bonus, entry.signature, "signature");
+        var found = entry(number);
+        if (evidence(found.tokens, found.codes) >= M.min_evidence) {
+          offer(found.incident, 1.0 + M.exact_bonus, found.signature, "signature");
         }
       });
       similar(sig).forEach(function (item) {
         if (item[0] >= M.min_score && same.indexOf(item[1]) < 0) {
-          var entry = entries[item[1]];
-          offer(entry.incident, item[0], entry.signature, "tokens");
+          var found = entry(item[1]);
+          offer(found.incident, item[0], found.signature, "tokens");
         }
       });
       var hit = new Map();
       patternsHit(normalised).forEach(function (number) {
-        var pattern = rawPatterns[number];
+        var pattern = patterns.get(number);
         if (!hit.has(pattern.incident)) hit.set(pattern.incident, pattern.raw);
       });
       hit.forEach(function (raw, incident) {
@@ -461,8 +516,41 @@
       return lines.length <= M.short_paste ? lines : [];
     }
 
+    function name(hit) {
+      // The id, title and page of one incident shown: one small file of titles.
+      var chunk = Math.floor(hit.number / data.per_chunk);
+      return fetchOnce(chunks, "i/" + chunk + ".json", function (list) { return list; }).then(function (list) {
+        var pair = list[hit.number % data.per_chunk];
+        hit.incident = pair[0];
+        hit.title = pair[1];
+        hit.url = data.page.prefix + pair[0].toLowerCase() + data.page.suffix;
+        return hit;
+      });
+    }
+
+    function inOrder(hits, each) {
+      // Each hit is handed on once it and every hit above it have their titles: the
+      // best match is shown after its own file, not after the slowest.
+      var next = 0;
+      var ready = [];
+      return Promise.all(hits.map(function (hit, at) {
+        return name(hit).then(function () {
+          ready[at] = true;
+          while (next < hits.length && ready[next]) each(hits[next], next++);
+        });
+      })).then(function () { return hits; });
+    }
+
     function match(text, limit) {
-      var found = new Map();
+      // The best incidents, each with its id, title and page.
+      return ranked(text, limit).then(function (hits) { return inOrder(hits, function () {}); });
+    }
+
+    function ranked(text, limit) {
+      // The lines read, as signatures.match reads them; then the shards of all their
+      // words at once; then the same scoring, on what those shards hold. The hits name
+      // their incidents by number only (see name).
+      var work = [];
       var seen = new Set();
       var lines = queryLines(text);
       for (var i = 0; i < lines.length; i++) {
@@ -471,25 +559,45 @@
         if (seen.has(key)) continue;
         if (seen.size >= M.max_query_lines) break;
         seen.add(key);
-        lineScores(normalised).forEach(function (value, incident) {
-          if (!found.has(incident) || value[0] > found.get(incident).score) {
-            found.set(incident, {
-              incident: ids[incident],
-              score: Number(value[0].toFixed(6)),
-              line_no: lines[i][0],
-              line: lines[i][1],
-              matched: value[1],
-              how: value[2],
-              number: incident,
-            });
-          }
-        });
+        work.push([lines[i][0], lines[i][1], normalised, key]);
       }
-      var ranked = Array.from(found.values()).sort(function (a, b) {
-        return b.score - a.score || a.line_no - b.line_no ||
-          (a.incident < b.incident ? -1 : a.incident > b.incident ? 1 : 0);
+      var wanted = new Set();
+      work.forEach(function (item) {
+        [tokens(item[2]), tokens(withoutPrefix(item[2])), tokens(item[3])].forEach(function (set) {
+          set.forEach(function (token) { wanted.add(token); });
+        });
       });
-      return ranked.slice(0, limit === undefined ? 10 : limit);
+      return need(wanted).then(function () {
+        var found = new Map();
+        work.forEach(function (item) {
+          lineScores(item[2]).forEach(function (value, incident) {
+            if (!found.has(incident) || value[0] > found.get(incident).score) {
+              found.set(incident, {
+                score: Number(value[0].toFixed(6)),
+                line_no: item[0],
+                line: item[1],
+                matched: value[1],
+                how: value[2],
+                number: incident,
+              });
+            }
+          });
+        });
+        // Incidents are numbered in id order: the lower number is the lower id.
+        var ranked = Array.from(found.values()).sort(function (a, b) {
+          return b.score - a.score || a.line_no - b.line_no || a.number - b.number;
+        });
+        return ranked.slice(0, limit === undefined ? 10 : limit);
+      });
+    }
+
+    function isIncidentPage(path) {
+      // A path below the site's root, such as `incidents/inc-0001/`.
+      var prefix = data.page.prefix;
+      var suffix = data.page.suffix;
+      if (path.length < prefix.length + suffix.length) return false;
+      if (path.slice(0, prefix.length) !== prefix || path.slice(path.length - suffix.length) !== suffix) return false;
+      return idShape.test(path.slice(prefix.length, path.length - suffix.length));
     }
 
     return {
@@ -500,37 +608,55 @@
       codeTokens: function (text) { return Array.from(codeTokens(text)).sort(); },
       errorLines: errorLines,
       match: match,
-      incidents: data.incidents,
+      ranked: ranked,
+      inOrder: inOrder,
+      isIncidentPage: isIncidentPage,
     };
   }
 
+  function checked(response) {
+    if (!response.ok) throw new Error("HTTP " + response.status);
+    return response.json();
+  }
+
+  // The matcher of the site whose manifest is at `source`: its other pieces come from
+  // beside it, named with the manifest's version so that no cached piece of another
+  // build is read with it.
+  function open(win, source) {
+    return win.fetch(source, { credentials: "same-origin" }).then(checked).then(function (manifest) {
+      return Matcher(manifest, function (path) {
+        var url = new URL(path + "?v=" + encodeURIComponent(manifest.version), source).href;
+        return win.fetch(url, { credentials: "same-origin" }).then(checked);
+      });
+    });
+  }
+
   // --- the page ---------------------------------------------------------------------
-  function show(doc, results, status, found, incidents, base) {
-    results.textContent = "";
-    status.textContent = found.length
+  function counted(found) {
+    return found.length
       ? found.length + (found.length === 1 ? " past incident matches" : " past incidents match") + ", best first."
       : "No past incident matches.";
-    found.forEach(function (hit) {
-      var incident = incidents[hit.number];
-      var item = doc.createElement("li");
-      item.className = "nexus-seen-hit";
-      item.dataset.incident = hit.incident;
-      var heading = doc.createElement("p");
-      var link = doc.createElement("a");
-      link.href = new URL(incident.url, base).href;
-      link.textContent = hit.incident + ": " + incident.title;
-      heading.appendChild(link);
-      heading.appendChild(doc.createTextNode("  (score " + hit.score.toFixed(2) + ")"));
-      var line = doc.createElement("p");
-      var code = doc.createElement("code");
-      code.textContent = hit.line.trim();
-      line.appendChild(doc.createTextNode("Line " + hit.line_no + ": "));
-      line.appendChild(code);
-      line.appendChild(doc.createTextNode(" \u2248 " + hit.incident));
-      item.appendChild(heading);
-      item.appendChild(line);
-      results.appendChild(item);
-    });
+  }
+
+  function shown(doc, hit, base) {
+    var item = doc.createElement("li");
+    item.className = "nexus-seen-hit";
+    item.dataset.incident = hit.incident;
+    var heading = doc.createElement("p");
+    var link = doc.createElement("a");
+    link.href = new URL(hit.url, base).href;
+    link.textContent = hit.incident + ": " + hit.title;
+    heading.appendChild(link);
+    heading.appendChild(doc.createTextNode("  (score " + hit.score.toFixed(2) + ")"));
+    var line = doc.createElement("p");
+    var code = doc.createElement("code");
+    code.textContent = hit.line.trim();
+    line.appendChild(doc.createTextNode("Line " + hit.line_no + ": "));
+    line.appendChild(code);
+    line.appendChild(doc.createTextNode(" \u2248 " + hit.incident));
+    item.appendChild(heading);
+    item.appendChild(line);
+    return item;
   }
 
   function setUp(win) {
@@ -546,31 +672,47 @@
     var base = new URL(box.dataset.root, doc.baseURI).href;
     var matcher = null;
     var timer = null;
+    var generation = 0;
+    var last = 0;
     function run() {
       timer = null;
       if (!matcher) return;
+      var mine = ++generation;
       if (!input.value.trim()) {
         results.textContent = "";
         status.textContent = "";
         box.dataset.state = "empty";
         return;
       }
-      show(doc, results, status, matcher.match(input.value), matcher.incidents, base);
-      box.dataset.state = "done";
+      matcher.ranked(input.value).then(function (found) {
+        if (mine !== generation) return null;
+        results.textContent = "";
+        status.textContent = counted(found);
+        return matcher.inOrder(found, function (hit) {
+          if (mine === generation) results.appendChild(shown(doc, hit, base));
+        });
+      }).then(function () {
+        if (mine === generation) box.dataset.state = "done";
+      }).catch(function (error) {
+        if (mine !== generation) return;
+        status.textContent = "The signatures could not be loaded: " + error.message;
+        box.dataset.state = "failed";
+      });
     }
     input.addEventListener("input", function () {
       box.dataset.state = "busy";
       if (timer !== null) win.clearTimeout(timer);
-      timer = win.setTimeout(run, 120);
+      // A paste, or the first key after a pause, runs at once; typing waits for a pause.
+      var now = Date.now();
+      var quick = now - last < 120;
+      last = now;
+      if (quick) timer = win.setTimeout(run, 120);
+      else run();
     });
     status.textContent = "Loading the signatures of past incidents\u2026";
-    win.fetch(source, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
-      .then(function (data) {
-        matcher = Matcher(data);
+    open(win, source)
+      .then(function (made) {
+        matcher = made;
         status.textContent = "";
         box.dataset.loaded = "1";
         run();
@@ -593,5 +735,5 @@
     }
   }
 
-  return { Matcher: Matcher, splitlines: splitlines, start: start };
+  return { Matcher: Matcher, open: open, splitlines: splitlines, start: start };
 });
