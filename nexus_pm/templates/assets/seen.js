@@ -664,9 +664,11 @@
     var box = doc.querySelector(".nexus-seen");
     if (!box || box.dataset.ready) return;
     box.dataset.ready = "1";
-    var input = doc.getElementById("nexus-seen-input");
-    var status = doc.getElementById("nexus-seen-status");
-    var results = doc.getElementById("nexus-seen-results");
+    // The page's parts are named after the box: nexus-seen-input, -status and -results.
+    var part = function (name) { return doc.getElementById("nexus-seen-" + name); };
+    var input = part("input");
+    var status = part("status");
+    var results = part("results");
     var source = new URL(box.dataset.signatures, doc.baseURI).href;
     // Incident pages are named relative to the site's root.
     var base = new URL(box.dataset.root, doc.baseURI).href;
