@@ -257,7 +257,7 @@ def report(results: list[Result]) -> str:
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], metavar="N")
+    parser.add_argument("--sizes", type=int, nargs="+", metavar="N", help="default 100 1000")
     parser.add_argument("--large", action="store_true", help="also N=5000 (takes minutes)")
     parser.add_argument("--runs", type=int, help="builds per N (default 3, 1 from N=5000)")
     parser.add_argument("--validate-runs", type=int, default=5, metavar="RUNS")
@@ -266,11 +266,20 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument(
+        "--targets",
+        action="store_true",
+        help="only the performance targets, each beside its floor (bench/targets.py); "
+        "default sizes 1000 and 5000",
+    )
+    parser.add_argument(
         "--validate-speed",
         action="store_true",
         help="only validate and start-up against their floors (bench/validate_speed.py)",
     )
     args = parser.parse_args(argv)
+    args.sizes_given = args.sizes is not None
+    if args.sizes is None:
+        args.sizes = [100, 1000]
     if args.large and 5000 not in args.sizes:
         args.sizes.append(5000)
     if any(n < 1 or n > 999_999 for n in args.sizes):
@@ -280,6 +289,17 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.targets:
+        import targets
+
+        sizes = args.sizes if args.sizes_given else [1000, 5000]
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        work = Path(tempfile.mkdtemp(prefix="nexus-pm-targets-", dir=args.workdir))
+        try:
+            print(targets.run(sizes, args.seed, args.validate_runs, args.runs or 3, work))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
     if args.validate_speed:
         import validate_speed
 

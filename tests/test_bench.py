@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -212,6 +213,23 @@ def test_build_speed_runs_at_tiny_n_and_cleans_up(tmp_path: Path) -> None:
     assert "| 3 | " in done.stdout
     # The hooks were timed inside the build: the pages are made in `on_files`.
     assert "on_files" in done.stdout and "on_page_content" in done.stdout
+    assert list(work.iterdir()) == []
+
+
+def test_targets_report_every_figure_at_tiny_n_and_clean_up(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--targets", "--sizes", "3", "--runs", "1",
+         "--validate-runs", "1", "--workdir", str(work)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (row,) = [line for line in done.stdout.splitlines() if line.startswith("| 3 | ")]
+    cells = row.strip("| ").split(" | ")
+    # validate / floor, start-up, rebuild, page, build: each figure with its verdict.
+    assert len(cells) == 6, row
+    assert all(re.search(r": (met|MISSED)", cell) for cell in cells[1:]), row
     assert list(work.iterdir()) == []
 
 
