@@ -43,6 +43,22 @@ class Run:
     max_rss_mb: float
 
 
+# Run first in each child: at exit it writes its peak resident size (VmHWM, KiB) to `path`.
+_PEAK = """
+import atexit
+def _peak():
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            kib = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+        with open({path!r}, "w", encoding="ascii") as out:
+            out.write(kib)
+    except (OSError, StopIteration):
+        pass
+atexit.register(_peak)
+del atexit
+"""
+
+
 def run_cli(args: list[str], cwd: Path, prelude: str = "") -> Run:
     """Run `python -m nexus_pm` in a child and measure its CPU time and peak memory.
 
@@ -50,13 +66,16 @@ def run_cli(args: list[str], cwd: Path, prelude: str = "") -> Run:
     way a full or read-only disk would where the real condition needs root.
     """
     out_path, err_path = cwd.parent / f".{cwd.name}.out", cwd.parent / f".{cwd.name}.err"
+    peak_path = cwd.parent / f".{cwd.name}.peak"
+    peak_path.unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", "NO_COLOR": "1"}
-    start = ["-m", "nexus_pm"]
-    if prelude:
-        start = [
-            "-c",
-            f"{prelude}\nimport runpy\nrunpy.run_module('nexus_pm', run_name='__main__')",
-        ]
+    # The child reports its own peak: a fork of this (large) test process would carry the
+    # parent's resident size into ru_maxrss, which Linux keeps across exec.
+    start = [
+        "-c",
+        f"{_PEAK.format(path=str(peak_path))}\n{prelude}\nimport runpy\n"
+        "runpy.run_module('nexus_pm', run_name='__main__', alter_sys=True)",
+    ]
     with out_path.open("wb") as out, err_path.open("wb") as err:
         proc = subprocess.Popen(
             [sys.executable, *start, *args],
@@ -86,8 +105,16 @@ def run_cli(args: list[str], cwd: Path, prelude: str = "") -> Run:
         stderr=err_path.read_text(encoding="utf-8", errors="replace"),
         hung=killed.is_set(),
         cpu_seconds=usage.ru_utime + usage.ru_stime,
-        max_rss_mb=usage.ru_maxrss / 1024,  # Linux reports KiB
+        max_rss_mb=_peak_kib(peak_path, usage.ru_maxrss) / 1024,
     )
+
+
+def _peak_kib(path: Path, fallback: int) -> int:
+    """The child's own peak resident size in KiB; rusage's where it wrote none (no /proc)."""
+    try:
+        return int(path.read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return fallback  # Linux reports ru_maxrss in KiB
 
 
 def case_args(folder: Path) -> list[str]:
