@@ -13,6 +13,7 @@ from .images import repo_images
 from .index_script import INDEX_SCRIPT, index_script
 from .layout import page_uri
 from .loader import Record
+from .memo import Memos
 from .models import Status
 from .reference import reference_page
 from .render import Renderer
@@ -58,10 +59,12 @@ def generate(
     site: tuple[str, str | None] = ("", None),
     html: bool = False,
     renderer: Callable[..., Renderer] = Renderer,
+    memos: Memos | None = None,
 ) -> Generated:
     """The pages of `records` (already filtered by `shown`); raises NexusError for a bad image.
 
-    `renderer` makes the `Renderer`; `serve` passes one that keeps unchanged incident pages.
+    `renderer` makes the `Renderer` and `memos` keeps per-record parts of the files; `serve`
+    passes ones that keep what an edit did not change.
     """
     images = repo_images(records, root)
     made = renderer(templates, severities, repo_files(repo_url), today)
@@ -79,6 +82,6 @@ def generate(
     # site's name and URL, which the feed's links need.
     name, url = site
     files[feeds.FEED] = feeds.atom(records, name, url, directory_urls).encode()
-    files[feeds.EXPORT] = feeds.export(records).encode()
+    files[feeds.EXPORT] = feeds.export(records, memos.export if memos else None).encode()
     sources = {page_uri(r.incident): r.path for r in records}
     return Generated(pages, files, images, sources, made.views)

@@ -1,0 +1,65 @@
+"""Values worked out from one record, kept while a `serve` session holds the same record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class ByRecord(Generic[T]):
+    """A value per record object, made again only for a record not seen in the last use.
+
+    `serve` keeps a record object for as long as its file's bytes stay the same (see
+    `rebuild_cache.RecordCache`), so the same object means the same content. The value
+    must depend on the record alone (and on `extra`, which is compared by identity).
+    """
+
+    def __init__(self) -> None:
+        # By id(record); the record is held with its value, so its id cannot be reused.
+        self._kept: dict[int, tuple[object, tuple[object, ...], T]] = {}
+        #: How many values were made rather than reused, over the object's life.
+        self.made = 0
+
+    def all(
+        self,
+        records: Iterable[R],
+        make: Callable[[R], T],
+        extra: Callable[[R], tuple[object, ...]] | None = None,
+    ) -> list[T]:
+        """`make(r)` for each record, in order; only these records are kept afterwards."""
+        kept: dict[int, tuple[object, tuple[object, ...], T]] = {}
+        values = []
+        for record in records:
+            also = extra(record) if extra is not None else ()
+            old = self._kept.get(id(record)) or kept.get(id(record))
+            if old is not None and old[0] is record and _same(old[1], also):
+                value = old[2]
+            else:
+                value = make(record)
+                self.made += 1
+            kept[id(record)] = (record, also, value)
+            values.append(value)
+        self._kept = kept
+        return values
+
+
+def _same(old: Sequence[object], new: Sequence[object]) -> bool:
+    return len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
+
+
+@dataclass
+class Memos:
+    """What a `serve` session keeps per record from one build to the next."""
+
+    #: Each published record's entry in `incidents.json`, as the export writes it.
+    export: ByRecord[str] = field(default_factory=ByRecord)
+    #: What each record can share with others (`similar.features`).
+    features: ByRecord[Any] = field(default_factory=ByRecord)
+    #: The rule-proof problems of each record, given the rules its checklist links.
+    proofs: ByRecord[Any] = field(default_factory=ByRecord)
+    #: Each record's error lines and patterns as the signature index reads them.
+    signatures: ByRecord[Any] = field(default_factory=ByRecord)
