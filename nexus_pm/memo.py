@@ -51,6 +51,24 @@ def _same(old: Sequence[object], new: Sequence[object]) -> bool:
     return len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
 
 
+class Last(Generic[T]):
+    """The last value made, with what it was made from: the same inputs give it back."""
+
+    def __init__(self) -> None:
+        self._kept: tuple[object, T] | None = None
+        #: How many values were made rather than reused, over the object's life.
+        self.made = 0
+
+    def get(self, key: object, make: Callable[[], T]) -> T:
+        """`make()`, unless the last call's `key` equals this one (`key` must hold every input)."""
+        if self._kept is not None and self._kept[0] == key:
+            return self._kept[1]
+        value = make()
+        self.made += 1
+        self._kept = (key, value)
+        return value
+
+
 @dataclass
 class Memos:
     """What a `serve` session keeps per record from one build to the next."""
@@ -61,5 +79,7 @@ class Memos:
     features: ByRecord[Any] = field(default_factory=ByRecord)
     #: The rule-proof problems of each record, given the rules its checklist links.
     proofs: ByRecord[Any] = field(default_factory=ByRecord)
-    #: Each record's error lines and patterns as the signature index reads them.
-    signatures: ByRecord[Any] = field(default_factory=ByRecord)
+    #: Similar incidents, for the features, dates and relations they were worked out from.
+    similar: Last[Any] = field(default_factory=Last)
+    #: The signature file, for the ids, titles and errors it was written from.
+    signatures: Last[str] = field(default_factory=Last)

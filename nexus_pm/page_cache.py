@@ -34,7 +34,7 @@ class PageCache:
             # Another template, scale or day may change every page.
             self._incidents, self._listed, self._setup, self._env = {}, {}, setup, None
         renderer = _CachingRenderer(self._incidents, self._listed, *args, **kwargs)
-        renderer.features = self.memos.features
+        renderer.memos = self.memos
         # The same setup, the same environment: its templates stay compiled (about a
         # quarter of a rebuild's rendering at N=1,000 was compiling them again).
         if self._env is not None:

@@ -73,7 +73,9 @@ def generate(
     # "Seen this error?": the page, and the signature file its script matches against.
     pages[PAGE] = page(directory_urls=directory_urls)
     files = {
-        SIGNATURES: signature_file(records, directory_urls=directory_urls).encode(),
+        SIGNATURES: signature_file(
+            records, directory_urls=directory_urls, last=memos.signatures if memos else None
+        ).encode(),
         SCRIPT: script().encode(),
         INDEX_SCRIPT: index_script().encode(),
         SEARCH_SCRIPT: search_script().encode(),

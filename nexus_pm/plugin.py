@@ -82,7 +82,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         self._rendered = PageCache(self._memos)
         self._handover = Handover()
         self._codes = TemplateCodes()
-        self._index: ServeIndex | None = None
+        self.search_index: ServeIndex | None = None
         self._built: BuiltPages | None = None
         self._nav: Navigation | None = None
 
@@ -92,7 +92,8 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         # MkDocs keeps one plugin object per process: nothing is kept from another command.
         self._built = BuiltPages() if self._serving and dirty else None
         # The first build indexes the site for search, later ones off their path (search_serve).
-        self._index = ServeIndex() if self._serving else None
+        self.search_index = ServeIndex() if self._serving else None
+        self._handover = Handover()
         if self._built is not None:
             quiet_dirty_warning()
 
@@ -203,9 +204,10 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         self._nav = nav
         return nav
 
+    @event_priority(110)  # before Material's tags plugin fills its listings
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self._built is not None and self._nav is not None:
-            self._built.on_env(files, self._nav)
+            self._built.on_env(files, self._nav, config)
         if self._serving:
             self._codes.keep(env)
         return env
@@ -215,16 +217,16 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         if self._built is not None:
             self._built.on_post_build(config)
         try:
-            if self._index is not None:
-                self._index.update(Path(config.site_dir))
+            if self.search_index is not None:
+                self.search_index.update(Path(config.site_dir))
             else:
                 index_site(Path(config.site_dir))
         except NexusError as exc:
             raise PluginError(exc.message) from None
 
     def on_shutdown(self) -> None:
-        if self._index is not None:
-            self._index.wait()
+        if self.search_index is not None:
+            self.search_index.wait()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self._built is not None:

@@ -18,6 +18,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .loader import Record, load_file
+from .rebuild_tags import TagListings
 
 
 def _digest(data: bytes) -> bytes:
@@ -134,8 +135,9 @@ class _Built:
 class BuiltPages:
     """Tells a dirty MkDocs build which pages changed; the rest keep what the last build made.
 
-    A page is rebuilt when its source changed; every page is, when a file came or went, the
-    MkDocs configuration changed, or a title in the navigation changed (each page shows it).
+    A page is rebuilt when its source changed, or it holds a tag listing (see rebuild_tags);
+    every page is, when a file came or went, the MkDocs configuration changed, or a title in
+    the navigation changed (each page shows it).
     """
 
     def __init__(self) -> None:
@@ -149,6 +151,8 @@ class BuiltPages:
         self._order: list[str] = []
         self._urls: dict[str, str] = {}
         self._search: dict[str, list[Any]] = {}
+        self._read: list[Page] = []
+        self._tags = TagListings()
 
     def on_files(self, files: Files, config: MkDocsConfig) -> None:
         shape = (
@@ -167,21 +171,22 @@ class BuiltPages:
             uri
             for uri, digest in self._digests.items()
             if self._every or uri not in self._built or self._built[uri].digest != digest
-        }
+        } | (self._tags.pages & self._digests.keys())
 
     def is_modified(self, uri: str) -> bool:
         return self._every or uri in self.changed
 
-    def on_env(self, files: Files, nav: Navigation) -> None:
-        """Between reading the pages and building them: restore the unread ones."""
-        for file in files.documentation_pages():
-            if file.page is None:
-                continue
-            uri = file.src_uri
-            if uri in self.changed or self._every:
-                self._built[uri] = _Built.of(file.page, self._digests[uri])
-            else:
-                self._built[uri].restore(file.page, files)
+    def on_env(self, files: Files, nav: Navigation, config: MkDocsConfig) -> None:
+        """Between reading the pages and building them (and before Material's tags plugin
+        fills its listings): restore the unread ones."""
+        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        read = {p.file.src_uri for p in pages if self._every or p.file.src_uri in self.changed}
+        for page in pages:
+            if page.file.src_uri not in read:
+                self._built[page.file.src_uri].restore(page, files)
+        self._tags.sync(config, files, read)
+        # Kept once built: a listing's page is only complete once the tags plugin filled it.
+        self._read = [p for p in pages if p.file.src_uri in read]
         self._pages = {f.src_uri for f in files.documentation_pages()}
         self._urls = {f.src_uri: f.page.url for f in files.documentation_pages() if f.page}
         self._order = list(self._urls.values())
@@ -192,6 +197,9 @@ class BuiltPages:
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Before the search plugin writes its index: put back the entries of unbuilt pages."""
+        for page in self._read:
+            self._built[page.file.src_uri] = _Built.of(page, self._digests[page.file.src_uri])
+        self._read = []
         # Dirty builds leave the site folder as it is: a page that went is removed here.
         for uri in set(self._built) - self._pages:
             Path(self._built.pop(uri).dest).unlink(missing_ok=True)
@@ -216,4 +224,5 @@ class BuiltPages:
 
     def forget(self) -> None:
         """After a failed build, the next one reads and builds everything."""
-        self._built, self._shape, self._titles = {}, None, None
+        self._built, self._shape, self._titles, self._read = {}, None, None, []
+        self._tags.forget()

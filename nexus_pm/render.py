@@ -23,11 +23,10 @@ from .followups import followups_view
 from .incident_view import incident_view
 from .layout import image_uri, page_uri, relative
 from .loader import Record
-from .memo import ByRecord
+from .memo import Memos
 from .overview import overview_view, service_stats
 from .overviews import Group, checklist, group_view, groups_view, rule_view
 from .record_types import DEFAULT_SEVERITIES
-from .similar import Feature
 from .views import incident_row
 
 __all__ = ["Renderer", "template_environment"]
@@ -70,8 +69,8 @@ def template_environment(
 class Renderer:
     """Holds the template environment and turns records into pages."""
 
-    #: Each record's features for similar incidents, kept between `serve` rebuilds.
-    features: ByRecord[set[Feature]] | None = None
+    #: What `serve` keeps between rebuilds of the pages over many records.
+    memos: Memos | None = None
 
     def __init__(
         self,
@@ -119,7 +118,7 @@ class Renderer:
         page, the follow-ups, the incident index and the service and severity pages are only
         their front matter and heading, and their views go in `views`."""
         by_id = {r.incident.id: r for r in records}
-        kb = connections(records, self.features)
+        kb = connections(records, self.memos)
         if html:
             pages = {}
             for r in records:

@@ -17,12 +17,14 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from .errors import NexusError
 from .search import INDEX_DIR, index_site
 
 log = logging.getLogger("mkdocs.plugins.nexus-pm")
+_SETTLED_NS = 3_000_000_000
 
 
 class ServeIndex:
@@ -31,7 +33,7 @@ class ServeIndex:
     def __init__(self) -> None:
         # What Pagefind reads: each HTML file's digest, by path; and what the index was
         # last asked to match (None: no index yet, or the last attempt failed).
-        self._seen: dict[Path, tuple[int, int, bytes]] = {}
+        self._seen: dict[str, tuple[int, int, bytes]] = {}
         self._indexed: dict[str, bytes] | None = None
         self._pending: Path | None = None
         self._thread: threading.Thread | None = None
@@ -84,22 +86,29 @@ class ServeIndex:
     def _pages(self, site_dir: Path) -> dict[str, bytes]:
         """Each HTML file's digest; a file whose size and time are as before is not read."""
         pages: dict[str, bytes] = {}
-        seen: dict[Path, tuple[int, int, bytes]] = {}
-        for path in sorted(site_dir.rglob("*.html")):
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            old = self._seen.get(path)
-            if old is not None and old[:2] == (stat.st_mtime_ns, stat.st_size):
-                digest = old[2]
-            else:
+        seen: dict[str, tuple[int, int, bytes]] = {}
+        # A file's time is as coarse as the file system keeps it (a clock tick, or seconds):
+        # one rewritten soon after it was read, at the same size, may show the same time.
+        # Its digest is trusted only if it was read well after its time (as git does).
+        recent = time.time_ns() - _SETTLED_NS
+        for folder, _, names in os.walk(site_dir):
+            for name in names:
+                if not name.endswith(".html"):
+                    continue
+                path = os.path.join(folder, name)
                 try:
-                    digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+                    stat = os.stat(path)
+                    old = self._seen.get(path)
+                    if old is not None and old[:2] == (stat.st_mtime_ns, stat.st_size):
+                        digest = old[2]
+                    else:
+                        with open(path, "rb") as file:
+                            digest = hashlib.blake2b(file.read(), digest_size=16).digest()
                 except OSError:
                     continue
-            seen[path] = (stat.st_mtime_ns, stat.st_size, digest)
-            pages[path.relative_to(site_dir).as_posix()] = digest
+                if stat.st_mtime_ns < recent:
+                    seen[path] = (stat.st_mtime_ns, stat.st_size, digest)
+                pages[path] = digest
         self._seen = seen
         return pages
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from .layout import page_uri, page_url
 from .loader import Record
+from .memo import Last
 from .signature_export import program
 from .signatures import build_index, source_of
 
@@ -66,8 +67,23 @@ def signature_data(records: Sequence[Record], *, directory_urls: bool = True) ->
     }
 
 
-def signature_file(records: Sequence[Record], *, directory_urls: bool = True) -> str:
-    """The signature file: compact JSON, `<` escaped so that no reader can take it for markup."""
+def signature_file(
+    records: Sequence[Record], *, directory_urls: bool = True, last: Last[str] | None = None
+) -> str:
+    """The signature file: compact JSON, `<` escaped so that no reader can take it for markup.
+
+    With `last` (serve), the file is written again only when what it is made of changed.
+    """
+    if last is None:
+        return _signature_file(records, directory_urls)
+    read = sorted(
+        ((r.incident.id, r.incident.title, source_of(r.incident)) for r in records),
+        key=lambda x: x[0],
+    )
+    return last.get((directory_urls, read), lambda: _signature_file(records, directory_urls))
+
+
+def _signature_file(records: Sequence[Record], directory_urls: bool) -> str:
     data = signature_data(records, directory_urls=directory_urls)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
