@@ -232,11 +232,15 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         if self._built is not None:
             self._built.forget()
 
-    @event_priority(50)  # before Material's search plugin reads the page's meta
+    # Before Material's search plugin reads the page's meta, and its tags plugin links the
+    # page's tags to listings.
+    @event_priority(50)
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         leave_out_of_material_index(page)
+        if self._built is not None:
+            self._built.before_pages()
         if page.file.src_uri in self._incident_pages:
             # Sections are enough to find one's way on an incident page; listing every
             # subsection too made the table of contents a fifth of the page's HTML.

@@ -135,8 +135,8 @@ class _Built:
 class BuiltPages:
     """Tells a dirty MkDocs build which pages changed; the rest keep what the last build made.
 
-    A page is rebuilt when its source changed, or it holds a tag listing (see rebuild_tags);
-    every page is, when a file came or went, the MkDocs configuration changed, or a title in
+    A page is rebuilt when its source changed, or it lists tags of a page that changed (see
+    rebuild_tags); every page is, when a file came or went, the MkDocs configuration changed, or a title in
     the navigation changed (each page shows it).
     """
 
@@ -171,7 +171,7 @@ class BuiltPages:
             uri
             for uri, digest in self._digests.items()
             if self._every or uri not in self._built or self._built[uri].digest != digest
-        } | (self._tags.pages & self._digests.keys())
+        }
 
     def is_modified(self, uri: str) -> bool:
         return self._every or uri in self.changed
@@ -184,7 +184,8 @@ class BuiltPages:
         for page in pages:
             if page.file.src_uri not in read:
                 self._built[page.file.src_uri].restore(page, files)
-        self._tags.sync(config, files, read)
+        read |= self._tags.sync(config, files, read)
+        self.changed |= read
         # Kept once built: a listing's page is only complete once the tags plugin filled it.
         self._read = [p for p in pages if p.file.src_uri in read]
         self._pages = {f.src_uri for f in files.documentation_pages()}
@@ -194,6 +195,10 @@ class BuiltPages:
         if titles != self._titles:
             self._every = True
         self._titles = titles
+
+    def before_pages(self) -> None:
+        """Once the plugins' `on_env` ran, before the first page is built."""
+        self._tags.before_pages()
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Before the search plugin writes its index: put back the entries of unbuilt pages."""

@@ -7,8 +7,10 @@ without this a rebuilt listing, and the export, would hold those pages alone.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
+from mkdocs.commands.build import _populate_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
@@ -24,34 +26,79 @@ def _tags_plugin(config: MkDocsConfig) -> Any:
 
 
 class TagListings:
-    """The pages that hold a tag listing: every build reads them, as a full build does.
+    """What the last builds told the tags plugin: each page's tags, and each page's listings.
 
-    A listing shows every tagged page, and each page's tags link to the closest listing of
-    those the plugin knows: so the listings are read each time, and the plugin is told the
-    tags of the pages that were not read.
+    A listing shows the tagged pages it features, and a page's tags link to the nearest
+    listing of all the plugin knows. A listing's page that was not read is read again only if
+    a page it features changed its title or tags; otherwise its listings are given to the
+    plugin after it filled the others, for the tags' links alone.
     """
 
     def __init__(self) -> None:
-        #: By source path; a page that gains a listing is read anyway, as its source changed.
-        self.pages: set[str] = set()
+        self._mapped: dict[str, object] = {}
+        self._mappings: dict[str, Any] = {}
+        self._listings: dict[str, list[Any]] = {}
+        self._late: list[Any] = []
+        self._plugin: Any = None
 
-    def sync(self, config: MkDocsConfig, files: Files, read: set[str]) -> None:
+    def sync(self, config: MkDocsConfig, files: Files, read: set[str]) -> set[str]:
         """Once the pages in `read` are read and the others restored, before the plugin fills
-        its listings: give it the others' tags, in the order a full build reads them."""
-        plugin = _tags_plugin(config)
+        its listings: give it the others' tags, in the order a full build reads them; read
+        again the listings' pages that must show a change, and return them."""
+        plugin = self._plugin = _tags_plugin(config)
         if plugin is None:
-            self.pages = set()
-            return
-        pages = [f.page for f in files.documentation_pages() if f.page is not None]
-        for page in pages:
-            if page.file.src_uri not in read and plugin.filter(page.file):
+            self.forget()
+            return set()
+        pages = {f.src_uri: f.page for f in files.documentation_pages() if f.page is not None}
+        for uri, page in pages.items():
+            if uri not in read and plugin.filter(page.file):
                 plugin.mappings.add(page, page.markdown or "")
-        # A full build learns them in the order of the pages, which the export keeps.
-        order = {page.url: n for n, page in enumerate(pages)}
-        plugin.mappings.data = dict(
+        order = {page.url: n for n, page in enumerate(pages.values())}
+        mappings = plugin.mappings.data = dict(
             sorted(plugin.mappings.data.items(), key=lambda item: order.get(item[0], len(order)))
         )
-        self.pages = {listing.page.file.src_uri for listing in plugin.listings}
+        mapped: dict[str, object] = {
+            url: (m.item.title, sorted((t.name, bool(t.hidden)) for t in m.tags))
+            for url, m in mappings.items()
+        }
+        moved = {
+            u for u in mapped.keys() | self._mapped.keys() if mapped.get(u) != self._mapped.get(u)
+        }
+        changed = [m[u] for m in (mappings, self._mappings) for u in moved if u in m]
+        again: set[str] = set()
+        late = []
+        for uri, kept in self._listings.items():
+            if uri in read or uri not in pages:
+                continue
+            clones = [_moved(listing, pages[uri]) for listing in kept]
+            if any(any(listing & m) for listing in clones for m in changed):
+                again.add(uri)
+            else:
+                late.extend(clones)
+        for uri in again:
+            _populate_page(pages[uri], config, files)
+        self._listings = {
+            uri: kept
+            for uri, kept in self._listings.items()
+            if uri in pages and uri not in read | again
+        }
+        for listing in plugin.listings:
+            self._listings.setdefault(listing.page.file.src_uri, []).append(listing)
+        self._mapped, self._mappings, self._late = mapped, dict(mappings), late
+        return again
+
+    def before_pages(self) -> None:
+        """Once the plugin filled the listings it read: let it know the others too."""
+        if self._plugin is not None and self._late:
+            self._plugin.listings.data.update(self._late)
+        self._late = []
 
     def forget(self) -> None:
-        self.pages = set()
+        self._mapped, self._mappings, self._listings, self._late = {}, {}, {}, []
+
+
+def _moved(listing: Any, page: Any) -> Any:
+    """The listing as found on this build's page object, not yet filled."""
+    clone = copy.copy(listing)
+    clone.page, clone.tags = page, {}
+    return clone
