@@ -51,8 +51,14 @@ class TagListings:
             return set()
         pages = {f.src_uri: f.page for f in files.documentation_pages() if f.page is not None}
         for uri, page in pages.items():
-            if uri not in read and plugin.filter(page.file):
+            if uri in read or not plugin.filter(page.file):
+                continue
+            # The page's front matter is the last build's: so is what the plugin made of it.
+            kept = self._mappings.get(page.url)
+            if kept is None:
                 plugin.mappings.add(page, page.markdown or "")
+            else:
+                plugin.mappings.data[page.url] = _moved(kept, page, "item", tags=set(kept.tags))
         order = {page.url: n for n, page in enumerate(pages.values())}
         mappings = plugin.mappings.data = dict(
             sorted(plugin.mappings.data.items(), key=lambda item: order.get(item[0], len(order)))
@@ -70,7 +76,7 @@ class TagListings:
         for uri, kept in self._listings.items():
             if uri in read or uri not in pages:
                 continue
-            clones = [_moved(listing, pages[uri]) for listing in kept]
+            clones = [_moved(listing, pages[uri], "page", tags={}) for listing in kept]
             if any(any(listing & m) for listing in clones for m in changed):
                 again.add(uri)
             else:
@@ -97,8 +103,10 @@ class TagListings:
         self._mapped, self._mappings, self._listings, self._late = {}, {}, {}, []
 
 
-def _moved(listing: Any, page: Any) -> Any:
-    """The listing as found on this build's page object, not yet filled."""
-    clone = copy.copy(listing)
-    clone.page, clone.tags = page, {}
+def _moved(made: Any, page: Any, name: str, **fresh: Any) -> Any:
+    """A mapping or listing of the last build, on this build's object for its page."""
+    clone = copy.copy(made)
+    setattr(clone, name, page)
+    for key, value in fresh.items():
+        setattr(clone, key, value)
     return clone
