@@ -159,3 +159,46 @@ def test_a_one_record_edit_does_one_records_work(
         assert work.counts["pagefind done"] == 1
     finally:
         config.plugins.on_shutdown()
+
+
+def test_kept_parts_are_what_a_build_makes(tmp_path: Path) -> None:
+    """Export, similar incidents, signature file and rule problems, kept or made afresh."""
+    from nexus_pm.checks.links import record_check_problems
+    from nexus_pm.loader import load_file
+    from nexus_pm.memo import Memos
+    from nexus_pm.validate import load_records
+
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    for n in (1, 2, 3):
+        other = text.replace("id: INC-0001", f"id: INC-000{n}")
+        if n == 3:
+            other = other.replace("status: published", "status: in-review")
+        (folder / f"2025-11-0{n}-x.yaml").write_text(other, encoding="utf-8")
+    records = load_records([folder])
+    # A record that links a rule no one knows: its problem is kept with it.
+    unknown = tmp_path / "2025-11-04-unknown.yaml"
+    unknown.write_text(
+        text.replace("id: INC-0001", "id: INC-0004").replace(
+            "check: dockerfile/pip-user-install", "check: dockerfile/no-such-rule"
+        ),
+        encoding="utf-8",
+    )
+    checked = [*records, load_file(unknown)]
+    assert record_check_problems(checked)
+    memos = Memos()
+    for _ in range(2):
+        assert feeds.export(records, memos.export) == feeds.export(records)
+        assert similar.similar(records, memo=memos.features, last=memos.similar) == (
+            similar.similar(records)
+        )
+        kept = signature_file.signature_file(records, last=memos.signatures)
+        assert kept == signature_file.signature_file(records)
+        assert record_check_problems(checked, memo=memos.proofs) == record_check_problems(checked)
+    assert memos.export.made == 2  # the in-review record is not exported
+    assert memos.features.made == 3
+    # The record with an unknown rule is proved each time: the message names the known rules.
+    assert memos.proofs.made == 4 + 1
+    assert memos.similar.made == memos.signatures.made == 1
+    assert feeds.export([], memos.export) == feeds.export([]) == "[]\n"
