@@ -132,6 +132,8 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         return (Path(config.config_file_path).parent / value).resolve()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.search_index is not None:
+            self.search_index.building()
         # The "Seen this error?", search and index scripts, on every page: Material's
         # instant navigation may reach their pages without loading them afresh.
         for script in (SCRIPT, SEARCH_SCRIPT, INDEX_SCRIPT):

@@ -38,11 +38,25 @@ class ServeIndex:
         self._pending: Path | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        # Builds started, whether one is under way, and whether a run read pages while one
+        # was writing them: MkDocs rewrites some pages with the same bytes (404.html, or
+        # all of them), which a run may have read half-written and no digest would show.
+        self._builds = 0
+        self._building = False
+        self._stale = False
         #: Pagefind runs, in the foreground or the background.
         self.runs = 0
 
+    def building(self) -> None:
+        """A build starts writing into the site."""
+        with self._lock:
+            self._builds += 1
+            self._building = True
+
     def update(self, site_dir: Path) -> None:
         """After a build: index now if there is no index yet, later if the HTML changed."""
+        with self._lock:
+            self._building = False
         pages = self._pages(site_dir)
         index = site_dir / INDEX_DIR
         if self._indexed is None or not index.is_dir():
@@ -50,12 +64,12 @@ class ServeIndex:
             self.wait()
             index_site(site_dir)
             self.runs += 1
-            self._indexed = pages
+            self._indexed, self._stale = pages, False
             return
-        if pages == self._indexed:
-            return
-        self._indexed = pages
         with self._lock:
+            if pages == self._indexed and not self._stale:
+                return
+            self._indexed, self._stale = pages, False
             self._pending = site_dir
             if self._thread is None:
                 self._thread = threading.Thread(
@@ -75,6 +89,7 @@ class ServeIndex:
                 if site_dir is None:
                     self._thread = None
                     return
+                builds = self._builds
             try:
                 _index_beside(site_dir)
                 self.runs += 1
@@ -82,6 +97,13 @@ class ServeIndex:
                 # The next build indexes in the foreground, and reports what fails then.
                 self._indexed = None
                 log.warning("nexus-pm: the search index was not updated: %s", exc)
+            with self._lock:
+                if self._builds != builds:
+                    # Once the build under way ends, or now if it already has, run again.
+                    if self._building:
+                        self._stale = True
+                    else:
+                        self._pending = self._pending or site_dir
 
     def _pages(self, site_dir: Path) -> dict[str, bytes]:
         """Each HTML file's digest; a file whose size and time are as before is not read."""
