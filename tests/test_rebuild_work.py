@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from nexus_pm import feeds, search_serve, signature_file, similar
@@ -17,8 +16,7 @@ from nexus_pm.plugin import NexusPlugin
 from nexus_pm.render import Renderer
 
 from .conftest import SEED
-
-URL = "http://127.0.0.1:8000/"
+from .test_rebuild import rebuild
 
 
 class Work:
@@ -84,12 +82,6 @@ class Work:
         self.incidents.clear()
         self.listed.clear()
         self.proved.clear()
-
-
-def rebuild(project: Path, site: Path) -> None:
-    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
-    config.site_url = URL
-    build(config, serve_url=URL, dirty=True)
 
 
 def test_a_one_record_edit_does_one_records_work(
