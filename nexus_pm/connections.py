@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .loader import Record
+from .memo import Memos
 from .similar import similar
 from .views import Titled, titled
 
@@ -27,14 +28,18 @@ class Connections:
     similar: tuple[Similar, ...] = ()
 
 
-def connections(records: Sequence[Record]) -> dict[str, Connections]:
-    """Each record's connections, by id; `related` stays one-way in the records themselves."""
+def connections(records: Sequence[Record], memos: Memos | None = None) -> dict[str, Connections]:
+    """Each record's connections, by id; `related` stays one-way in the records themselves.
+
+    `memos` keeps what `similar` worked out between `serve` rebuilds."""
     by_id = {r.incident.id: r for r in records}
     naming: dict[str, list[Record]] = defaultdict(list)
     for r in records:
         for other in dict.fromkeys(r.incident.related.incidents):
             naming[other].append(r)
-    suggested = similar(records)
+    suggested = (
+        similar(records, memo=memos.features, last=memos.similar) if memos else similar(records)
+    )
     result = {}
     for r in records:
         own = set(r.incident.related.incidents)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from .layout import page_uri, page_url
 from .loader import Record
+from .memo import ByRecord
 from .models import Status
 
 FEED = "feed.xml"
@@ -75,8 +76,22 @@ def atom(
     return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
 
 
-def export(records: Sequence[Record]) -> str:
-    """Every published record as the JSON Schema describes it, by id."""
+def export(records: Sequence[Record], memo: ByRecord[str] | None = None) -> str:
+    """Every published record as the JSON Schema describes it, by id.
+
+    With `memo` (serve), a record's entry is written again only when the record changed.
+    """
     chosen = sorted(published(records), key=lambda r: r.incident.id)
-    data = [r.incident.model_dump(mode="json") for r in chosen]
-    return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+    if memo is None:
+        data = [r.incident.model_dump(mode="json") for r in chosen]
+        return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+    if not chosen:
+        return "[]\n"
+    # A list's items are written one level in and joined by ",\n": each item as it stands in
+    # a list of one is the same text, so the whole is the same bytes as the line above.
+    return "[\n" + ",\n".join(memo.all(chosen, _entry)) + "\n]\n"
+
+
+def _entry(record: Record) -> str:
+    one = [record.incident.model_dump(mode="json")]
+    return json.dumps(one, indent=1, ensure_ascii=False, sort_keys=False)[2:-2]

@@ -71,17 +71,14 @@ class ChecklistEntry:
 
     text: str
     checks: list[str]
-    records: list[Record]
-
-    @property
-    def incidents(self) -> tuple[Link, ...]:
-        return tuple(Link(r.incident.id, page_uri(r.incident)) for r in self.records)
+    #: The incidents' links, not the records: an entry equals another that shows the same.
+    incidents: list[Link]
 
 
 def checklist(records: Iterable[Record]) -> list[ChecklistEntry]:
     """Every incident's checklist items, merged where the text is the same."""
     merged: dict[str, ChecklistEntry] = {}
-    # `record in entry.records` compared whole records field by field: quadratic.
+    # Looking a record up in the entry's list compared whole records: quadratic.
     listed: set[tuple[str, str]] = set()
     for record in records:
         for item in record.incident.prevention.checklist:
@@ -91,7 +88,7 @@ def checklist(records: Iterable[Record]) -> list[ChecklistEntry]:
                 entry.checks.append(item.check)
             if (key, record.incident.id) not in listed:
                 listed.add((key, record.incident.id))
-                entry.records.append(record)
+                entry.incidents.append(Link(record.incident.id, page_uri(record.incident)))
     return sorted(merged.values(), key=lambda e: e.text.casefold())
 
 

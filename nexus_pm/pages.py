@@ -13,11 +13,12 @@ from .images import repo_images
 from .index_script import INDEX_SCRIPT, index_script
 from .layout import page_uri
 from .loader import Record
+from .memo import Memos
 from .models import Status
 from .reference import reference_page
 from .render import Renderer
 from .search import SEARCH_SCRIPT, search_script
-from .signature_file import PAGE, SCRIPT, page, script, signature_files
+from .signature_file import PAGE, SCRIPT, page, script, signature_files, signature_files_kept
 
 
 @dataclass
@@ -58,10 +59,12 @@ def generate(
     site: tuple[str, str | None] = ("", None),
     html: bool = False,
     renderer: Callable[..., Renderer] = Renderer,
+    memos: Memos | None = None,
 ) -> Generated:
     """The pages of `records` (already filtered by `shown`); raises NexusError for a bad image.
 
-    `renderer` makes the `Renderer`; `serve` passes one that keeps unchanged incident pages.
+    `renderer` makes the `Renderer` and `memos` keeps per-record parts of the files; `serve`
+    passes ones that keep what an edit did not change.
     """
     images = repo_images(records, root)
     made = renderer(templates, severities, repo_files(repo_url), today)
@@ -71,7 +74,11 @@ def generate(
     pages[PAGE] = page(directory_urls=directory_urls)
     files = {
         path: text.encode()
-        for path, text in signature_files(records, directory_urls=directory_urls).items()
+        for path, text in (
+            signature_files_kept(records, directory_urls=directory_urls, last=memos.signatures)
+            if memos
+            else signature_files(records, directory_urls=directory_urls)
+        ).items()
     }
     files |= {
         SCRIPT: script().encode(),
@@ -82,6 +89,6 @@ def generate(
     # site's name and URL, which the feed's links need.
     name, url = site
     files[feeds.FEED] = feeds.atom(records, name, url, directory_urls).encode()
-    files[feeds.EXPORT] = feeds.export(records).encode()
+    files[feeds.EXPORT] = feeds.export(records, memos.export if memos else None).encode()
     sources = {page_uri(r.incident): r.path for r in records}
     return Generated(pages, files, images, sources, made.views)

@@ -5,19 +5,16 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-import yaml
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
-from mkdocs.utils.meta import YAML_RE, get_data
 from mkdocs.utils.templates import TemplateContext
 
 from .clock import today as default_today
@@ -28,13 +25,16 @@ from .errors import NexusError
 from .html_pages import HtmlPages, anchors
 from .index_script import INDEX_SCRIPT
 from .loader import MAX_BYTES, Record, load_file
+from .memo import Memos
+from .page_cache import PageCache
 from .pages import generate, repo_files, shown
-from .rebuild_cache import BuiltPages, PageCache, RecordCache, quiet_dirty_warning
+from .plugin_files import Handover
+from .rebuild_cache import BuiltPages, RecordCache, TemplateCodes, quiet_dirty_warning
 from .render import Renderer
 from .search import SEARCH_SCRIPT, index_site, leave_out_of_material_index, theme_dir
+from .search_serve import ServeIndex
 from .signature_file import SCRIPT
 from .validate import load_records
-from .yamlsafe import FastSafeLoader
 
 log = logging.getLogger("mkdocs.plugins.nexus-pm")
 #: The incidents index, and the folders of the pages reached from it.
@@ -79,7 +79,11 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         self.settings = Settings()
         # A preview rebuilds after each edit: it reads and renders again only what changed.
         self._records = RecordCache()
-        self._rendered = PageCache()
+        self._memos = Memos()
+        self._rendered = PageCache(self._memos)
+        self._handover = Handover()
+        self._codes = TemplateCodes()
+        self.search_index: ServeIndex | None = None
         self._built: BuiltPages | None = None
         self._nav: Navigation | None = None
 
@@ -88,6 +92,9 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         self._serving = command == "serve"
         # MkDocs keeps one plugin object per process: nothing is kept from another command.
         self._built = BuiltPages() if self._serving and dirty else None
+        # The first build indexes the site for search, later ones off their path (search_serve).
+        self.search_index = ServeIndex() if self._serving else None
+        self._handover = Handover()
         if self._built is not None:
             quiet_dirty_warning()
 
@@ -102,6 +109,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             max_bytes=self.config.max_bytes,
             context=self.settings.context(),
             load=self._records.load if self._serving else load_file,
+            proofs=self._memos.proofs if self._serving else None,
         )
         self._preloaded = True
         return self.records
@@ -125,6 +133,8 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         return (Path(config.config_file_path).parent / value).resolve()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.search_index is not None:
+            self.search_index.building()
         # The "Seen this error?", search and index scripts, on every page: Material's
         # instant navigation may reach their pages without loading them afresh.
         for script in (SCRIPT, SEARCH_SCRIPT, INDEX_SCRIPT):
@@ -173,6 +183,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
                 site=(config.site_name, config.site_url),
                 html=self._html is not None,
                 renderer=self._rendered.renderer if self._serving else Renderer,
+                memos=self._memos if self._serving else None,
             )
         except NexusError as exc:
             raise PluginError(f"nexus-pm: invalid incident records:\n{exc}") from None
@@ -181,23 +192,7 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         self._browsed = {uri for uri in pages if uri.split("/")[0] in BROWSED}
         if self._html is not None:
             self._html.views = made.views
-        edit_uris = {uri: _edit_uri(path, config) for uri, path in made.sources.items()}
-        for uri, data in made.images.items():
-            if files.get_file_from_path(uri) is None:
-                files.append(File.generated(config, uri, content=data))
-        for uri, data in made.files.items():
-            if files.get_file_from_path(uri) is not None:
-                raise PluginError(f"nexus-pm: generated file {uri} clashes with a file in docs/")
-            files.append(File.generated(config, uri, content=data))
-        for uri, content in pages.items():
-            if files.get_file_from_path(uri) is not None:
-                raise PluginError(f"nexus-pm: generated page {uri} clashes with a file in docs/")
-            _check_front_matter(uri, content)
-            file = File.generated(config, uri, content=content)
-            # MkDocs joins this to repo_url and edit_uri (or edit_uri_template) itself, as it
-            # does for docs/ pages; None, the default for generated files, means no edit link.
-            file.edit_uri = edit_uris.get(uri)
-            files.append(file)
+        self._handover.add(files, config, made)
         log.debug("nexus-pm: %d incidents, %d generated pages", len(self.records), len(pages))
         # The pages are made; records kept through the rest of the build would only give
         # the garbage collector their many small objects to rescan (about 1 s at N=1,000).
@@ -216,9 +211,12 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         self._nav = nav
         return nav
 
+    @event_priority(110)  # before Material's tags plugin fills its listings
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self._built is not None and self._nav is not None:
-            self._built.on_env(files, self._nav)
+            self._built.on_env(files, self._nav, config)
+        if self._serving:
+            self._codes.keep(env)
         return env
 
     @event_priority(50)  # before the search plugin writes its index
@@ -226,19 +224,30 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         if self._built is not None:
             self._built.on_post_build(config)
         try:
-            index_site(Path(config.site_dir))
+            if self.search_index is not None:
+                self.search_index.update(Path(config.site_dir))
+            else:
+                index_site(Path(config.site_dir))
         except NexusError as exc:
             raise PluginError(exc.message) from None
+
+    def on_shutdown(self) -> None:
+        if self.search_index is not None:
+            self.search_index.wait()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self._built is not None:
             self._built.forget()
 
-    @event_priority(50)  # before Material's search plugin reads the page's meta
+    # Before Material's search plugin reads the page's meta, and its tags plugin links the
+    # page's tags to listings.
+    @event_priority(50)
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         leave_out_of_material_index(page)
+        if self._built is not None:
+            self._built.before_pages()
         if page.file.src_uri in self._incident_pages:
             # Sections are enough to find one's way on an incident page; listing every
             # subsection too made the table of contents a fifth of the page's HTML.
@@ -269,36 +278,3 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             if self._dir(config, value).exists():
                 server.watch(str(self._dir(config, value)))
         return server
-
-
-def _check_front_matter(uri: str, content: str) -> None:
-    """Refuse a page whose front matter MkDocs would not read, rather than let it through."""
-    if not content.lstrip().startswith("---"):
-        return
-    # MkDocs' own reader: on any failure it keeps the front matter in the page, where
-    # it is rendered as Markdown, attribute lists and all, with no warning.
-    _, meta = get_data(content)
-    if meta:
-        return
-    match = YAML_RE.match(content)
-    why = "it must open the page and close with a line of ---"
-    if match is not None:
-        try:
-            yaml.load(match.group(1), Loader=FastSafeLoader)
-            why = "it is not a mapping"
-        except yaml.YAMLError as exc:
-            why = " ".join(str(exc).split())
-    raise PluginError(f"nexus-pm: generated page {uri} has front matter MkDocs cannot read: {why}")
-
-
-def _edit_uri(path: Path, config: MkDocsConfig) -> str | None:
-    """The record's path relative to `docs_dir`, which is what `edit_uri` points into, as a URL."""
-    root = Path(config.config_file_path).parent.resolve()
-    try:
-        source = path.resolve().relative_to(root)
-        up = len(Path(config.docs_dir).resolve().relative_to(root).parts)
-    except ValueError:
-        return None
-    # Material writes the edit link into href="..." unescaped: every segment is quoted, so a
-    # quote, space or `<` in a folder or file name stays inside the URL.
-    return "/".join([".."] * up + [quote(part, safe="") for part in source.parts])

@@ -1,4 +1,4 @@
-"""What a `serve` rebuild keeps from the last one: records, incident pages and built pages."""
+"""What a `serve` rebuild keeps from the last one: records, compiled theme templates, built pages."""
 
 from __future__ import annotations
 
@@ -17,11 +17,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from .connections import Connections
-from .errors import display_path
-from .incident_view import incident_view
 from .loader import Record, load_file
-from .render import Renderer
+from .rebuild_tags import TagListings
 
 
 def _digest(data: bytes) -> bytes:
@@ -63,58 +60,34 @@ class RecordCache:
         return record
 
 
-class PageCache:
-    """Incident pages by everything their template reads: only a changed one is rendered."""
+class TemplateCodes(jinja2.BytecodeCache):
+    """The theme's templates as compiled code, kept between builds: MkDocs makes a new Jinja
+    environment for each build, which compiled Material's templates again each time."""
 
     def __init__(self) -> None:
-        self._kept: dict[str, tuple[str, str]] = {}
+        self._codes: dict[tuple[object, str], bytes] = {}
         self._setup: object = None
-        self._env: jinja2.Environment | None = None
 
-    def renderer(self, *args: Any, **kwargs: Any) -> Renderer:
-        """A `Renderer` that reuses the incident pages of the last build with the same setup."""
-        setup = (repr(args), repr(sorted(kwargs.items())), _templates(args, kwargs))
-        if setup != self._setup:
-            # Another template, scale or day may change every page.
-            self._kept, self._setup, self._env = {}, setup, None
-        renderer = _CachingRenderer(self._kept, *args, **kwargs)
-        # The same setup, the same environment: its templates stay compiled (about a
-        # quarter of a rebuild's rendering at N=1,000 was compiling them again).
-        if self._env is not None:
-            renderer.env = self._env
-        self._env = renderer.env
-        return renderer
+    def keep(self, env: jinja2.Environment) -> None:
+        """Have `env` use and fill this cache; its options, which compiling reads, are part
+        of the key. Jinja checks each entry against its template's source as it loads it."""
+        self._setup = repr(
+            (
+                *(sorted(env.extensions), env.autoescape, env.optimized, env.newline_sequence),
+                *(env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline),
+                *(env.block_start_string, env.variable_start_string, env.comment_start_string),
+                *(env.line_statement_prefix, env.line_comment_prefix),
+            )
+        )
+        env.bytecode_cache = self
 
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._codes.get((self._setup, bucket.key))
+        if code is not None:
+            bucket.bytecode_from_string(code)
 
-def _templates(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes:
-    """A hash of every template override: an edited template renders every page afresh."""
-    folder = kwargs.get("templates_dir", args[0] if args else None)
-    if folder is None or not Path(folder).is_dir():
-        return b""
-    parts = [
-        (p.relative_to(folder).as_posix().encode(), p.read_bytes())
-        for p in sorted(Path(folder).rglob("*"))
-        if p.is_file()
-    ]
-    return _digest(repr(parts).encode())
-
-
-class _CachingRenderer(Renderer):
-    def __init__(self, kept: dict[str, tuple[str, str]], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._kept = kept
-
-    def incident(
-        self, record: Record, by_id: dict[str, Record], kb: Connections | None = None
-    ) -> str:
-        # The view holds every value the template shows, related incidents' titles included.
-        key = repr((incident_view(record, by_id, display_path(record.path)), kb))
-        kept = self._kept.get(record.incident.id)
-        if kept is not None and kept[0] == key:
-            return kept[1]
-        page = super().incident(record, by_id, kb)
-        self._kept[record.incident.id] = (key, page)
-        return page
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._codes[(self._setup, bucket.key)] = bucket.bytecode_to_string()
 
 
 @dataclass
@@ -162,8 +135,9 @@ class _Built:
 class BuiltPages:
     """Tells a dirty MkDocs build which pages changed; the rest keep what the last build made.
 
-    A page is rebuilt when its source changed; every page is, when a file came or went, the
-    MkDocs configuration changed, or a title in the navigation changed (each page shows it).
+    A page is rebuilt when its source changed, or it lists tags of a page that changed (see
+    rebuild_tags); every page is, when a file came or went, the MkDocs configuration changed, or a title in
+    the navigation changed (each page shows it).
     """
 
     def __init__(self) -> None:
@@ -177,6 +151,8 @@ class BuiltPages:
         self._order: list[str] = []
         self._urls: dict[str, str] = {}
         self._search: dict[str, list[Any]] = {}
+        self._read: list[Page] = []
+        self._tags = TagListings()
 
     def on_files(self, files: Files, config: MkDocsConfig) -> None:
         shape = (
@@ -200,16 +176,18 @@ class BuiltPages:
     def is_modified(self, uri: str) -> bool:
         return self._every or uri in self.changed
 
-    def on_env(self, files: Files, nav: Navigation) -> None:
-        """Between reading the pages and building them: restore the unread ones."""
-        for file in files.documentation_pages():
-            if file.page is None:
-                continue
-            uri = file.src_uri
-            if uri in self.changed or self._every:
-                self._built[uri] = _Built.of(file.page, self._digests[uri])
-            else:
-                self._built[uri].restore(file.page, files)
+    def on_env(self, files: Files, nav: Navigation, config: MkDocsConfig) -> None:
+        """Between reading the pages and building them (and before Material's tags plugin
+        fills its listings): restore the unread ones."""
+        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        read = {p.file.src_uri for p in pages if self._every or p.file.src_uri in self.changed}
+        for page in pages:
+            if page.file.src_uri not in read:
+                self._built[page.file.src_uri].restore(page, files)
+        read |= self._tags.sync(config, files, read)
+        self.changed |= read
+        # Kept once built: a listing's page is only complete once the tags plugin filled it.
+        self._read = [p for p in pages if p.file.src_uri in read]
         self._pages = {f.src_uri for f in files.documentation_pages()}
         self._urls = {f.src_uri: f.page.url for f in files.documentation_pages() if f.page}
         self._order = list(self._urls.values())
@@ -218,8 +196,15 @@ class BuiltPages:
             self._every = True
         self._titles = titles
 
+    def before_pages(self) -> None:
+        """Once the plugins' `on_env` ran, before the first page is built."""
+        self._tags.before_pages()
+
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Before the search plugin writes its index: put back the entries of unbuilt pages."""
+        for page in self._read:
+            self._built[page.file.src_uri] = _Built.of(page, self._digests[page.file.src_uri])
+        self._read = []
         # Dirty builds leave the site folder as it is: a page that went is removed here.
         for uri in set(self._built) - self._pages:
             Path(self._built.pop(uri).dest).unlink(missing_ok=True)
@@ -244,4 +229,5 @@ class BuiltPages:
 
     def forget(self) -> None:
         """After a failed build, the next one reads and builds everything."""
-        self._built, self._shape, self._titles = {}, None, None
+        self._built, self._shape, self._titles, self._read = {}, None, None, []
+        self._tags.forget()

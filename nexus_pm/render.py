@@ -23,6 +23,7 @@ from .followups import followups_view
 from .incident_view import incident_view
 from .layout import image_uri, page_uri, relative
 from .loader import Record
+from .memo import Memos
 from .overview import overview_view, service_stats
 from .overviews import Group, checklist, group_view, groups_view, rule_view
 from .record_types import DEFAULT_SEVERITIES
@@ -67,6 +68,9 @@ def template_environment(
 
 class Renderer:
     """Holds the template environment and turns records into pages."""
+
+    #: What `serve` keeps between rebuilds of the pages over many records.
+    memos: Memos | None = None
 
     def __init__(
         self,
@@ -114,7 +118,7 @@ class Renderer:
         page, the follow-ups, the incident index and the service and severity pages are only
         their front matter and heading, and their views go in `views`."""
         by_id = {r.incident.id: r for r in records}
-        kb = connections(records)
+        kb = connections(records, self.memos)
         if html:
             pages = {}
             for r in records:

@@ -69,12 +69,14 @@ def _pagefind() -> str:
     return str(pagefind_bin.get_executable())
 
 
-def index_site(site_dir: Path) -> None:
-    """Write the Pagefind index of the built site in `site_dir` into its `pagefind/` folder."""
-    command = [_pagefind(), "--site", str(site_dir), "--output-subdir", INDEX_DIR, *_ARGS]
+def index_site(site_dir: Path, output: Path | None = None) -> None:
+    """Write the Pagefind index of the built site in `site_dir` into its `pagefind/` folder,
+    or into `output` instead."""
+    where = ["--output-subdir", INDEX_DIR] if output is None else ["--output-path", str(output)]
+    command = [_pagefind(), "--site", str(site_dir), *where, *_ARGS]
     # A rebuild into the same folder (serve) would leave the last index's shards beside
     # the new ones, which are named by their content: the folder is the build's own.
-    index = site_dir / INDEX_DIR
+    index = site_dir / INDEX_DIR if output is None else output
     if index.is_dir() and not index.is_symlink():
         shutil.rmtree(index)
     try:

@@ -8,11 +8,20 @@ from types import SimpleNamespace
 
 from .layout import page_uri, page_url
 from .loader import Record
+from .memo import Last
 from .record_types import ID_PATTERN
 from .signature_shards import MANIFEST, shard_files
 from .signatures import build_index, source_of
 
-__all__ = ["PAGE", "SCRIPT", "SIGNATURES", "page", "script", "signature_files"]
+__all__ = [
+    "PAGE",
+    "SCRIPT",
+    "SIGNATURES",
+    "page",
+    "script",
+    "signature_files",
+    "signature_files_kept",
+]
 
 #: Where the three live in the site (docs paths).
 PAGE = "seen.md"
@@ -40,6 +49,19 @@ def signature_files(records: Sequence[Record], *, directory_urls: bool = True) -
     index = build_index(source_of(r.incident) for r in ordered)
     titles = [r.incident.title for r in ordered]
     return shard_files(index, titles, _page_address(directory_urls=directory_urls))
+
+
+def signature_files_kept(
+    records: Sequence[Record], *, directory_urls: bool, last: Last[dict[str, str]]
+) -> dict[str, str]:
+    """`signature_files`, made again in `serve` only when what they are made of changed."""
+    read = sorted(
+        ((r.incident.id, r.incident.title, source_of(r.incident)) for r in records),
+        key=lambda x: x[0],
+    )
+    return last.get(
+        (directory_urls, read), lambda: signature_files(records, directory_urls=directory_urls)
+    )
 
 
 def script() -> str:

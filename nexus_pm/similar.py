@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .loader import Record
+from .memo import ByRecord, Last
 from .signature_lines import error_lines
 from .signatures import signature
 
@@ -64,13 +65,30 @@ def _reasons(shared: set[Feature]) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def similar(records: Sequence[Record], limit: int = LIMIT) -> dict[str, tuple[Suggestion, ...]]:
+def similar(
+    records: Sequence[Record],
+    limit: int = LIMIT,
+    memo: ByRecord[set[Feature]] | None = None,
+    last: Last[dict[str, tuple[Suggestion, ...]]] | None = None,
+) -> dict[str, tuple[Suggestion, ...]]:
     """For each record's id, up to `limit` others it does not already relate to, best first.
 
     Best is the highest score (the weights of the shared features), then the nearest in
-    date, then the lower id: the order depends only on the records.
+    date, then the lower id: the order depends only on the records. With `memo` (serve),
+    only a changed record's features are worked out again; with `last`, the suggestions
+    are kept while no record's features, date or related incidents change.
     """
-    own = {r.incident.id: features(r) for r in records}
+    found_all = memo.all(records, features) if memo is not None else map(features, records)
+    own = dict(zip((r.incident.id for r in records), found_all, strict=True))
+    if last is None:
+        return _similar(records, own, limit)
+    read = [(r.incident.id, r.incident.date, r.incident.related.incidents) for r in records]
+    return last.get((limit, read, own), lambda: _similar(records, own, limit))
+
+
+def _similar(
+    records: Sequence[Record], own: dict[str, set[Feature]], limit: int
+) -> dict[str, tuple[Suggestion, ...]]:
     dates: dict[str, dt.date] = {r.incident.id: r.incident.date for r in records}
     holders: dict[Feature, list[str]] = defaultdict(list)
     for ident, found in own.items():

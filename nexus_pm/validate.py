@@ -5,9 +5,11 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .errors import NexusError
 from .loader import MAX_BYTES, Record, cross_record_problems, load_all, load_file
+from .memo import ByRecord
 
 
 def load_records(
@@ -17,11 +19,13 @@ def load_records(
     context: dict[str, object] | None = None,
     root: Path = Path("."),
     load: Callable[..., Record] = load_file,
+    proofs: ByRecord[Any] | None = None,
 ) -> list[Record]:
     """Load every record under `paths`, gathering all problems before raising once.
 
     `context` holds the team's settings that records are checked against: the severity
     scale and the allowed services and tags. Shared rules are read from `root/rules/`.
+    `load` reads one file and `proofs` keeps rule proofs: `serve` passes ones that remember.
     """
     # Loading makes hundreds of thousands of small objects and no reference cycles; the
     # cyclic collector would rescan them over and over (a third of the time at N=1,000).
@@ -39,7 +43,7 @@ def load_records(
             # A linked rule must flag the incident's own before snippet and pass its after.
             shared, bad_rules = load_shared(root)
             problems.extend(bad_rules)
-            problems.extend(record_check_problems(records, shared))
+            problems.extend(record_check_problems(records, shared, proofs))
     finally:
         if enabled:
             # Handed to the collector as they are, every object made while it was off would be

@@ -245,3 +245,8 @@ def test_serve_script_renders_one_page_per_edit_at_tiny_n() -> None:
     assert pages["first build"] == "3"
     assert pages["rebuild, nothing edited"] == "0"
     assert pages["rebuild, one summary edited"] == "1"
+    # Pagefind indexes the first build, and again only when a page's HTML changed.
+    pagefind = {row[0].lstrip("| "): row[4] for row in rows[1:]}
+    assert pagefind["first build"] == "1"
+    assert pagefind["rebuild, nothing edited"] == "0"
+    assert pagefind["rebuild, one summary edited"] == "1"

@@ -96,6 +96,12 @@ def test_rebuilt_pages_match_a_fresh_build(project: Path, tmp_path: Path) -> Non
         (project / "incidents" / f"2025-11-0{n}-other.yaml").write_text(
             text.replace("id: INC-0001", f"id: INC-000{n}"), encoding="utf-8"
         )
+    # A page of the docs folder that lists every tagged page: its source never changes. The
+    # incidents' tags link to it, as the listing nearest to them (Material picks among equally
+    # near ones in no set order).
+    listing = "# All tags\n\n<!-- material/tags -->\n"
+    (project / "docs" / "incidents").mkdir()
+    (project / "docs" / "incidents" / "all-tags.md").write_text(listing, encoding="utf-8")
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
     config.plugins.on_startup(command="serve", dirty=True)
     try:
@@ -105,10 +111,25 @@ def test_rebuilt_pages_match_a_fresh_build(project: Path, tmp_path: Path) -> Non
         rebuild(project, site)
         seed.write_text(text.replace("Voice service down", "Voice service edited"), "utf-8")
         rebuild(project, site)
+        # The listing shows the new title, though only the tags plugin knew it changed.
+        all_tags = (site / "incidents" / "all-tags" / "index.html").read_text(encoding="utf-8")
+        assert "INC-0001: Voice service edited" in all_tags
+        assert "INC-0001: Voice service down" not in all_tags
         # An edit that only its own page shows: the other incidents are not read again.
         seed.write_text(text.replace("exited immediately", "stopped at once"), "utf-8")
         rebuild(project, site)
+        # Edits the listings show: the severity moves the incident to another severity page,
+        # a settled action item leaves the follow-ups; then a rebuild with nothing edited.
+        edited = text.replace("severity: SEV2", "severity: SEV3").replace(
+            "{text: Load testing, status: open,", "{text: Load testing, status: done,"
+        )
+        assert edited.count("SEV3") > text.count("SEV3")
+        assert "Load testing, status: done" in edited
+        seed.write_text(edited, "utf-8")
+        rebuild(project, site)
+        rebuild(project, site)
     finally:
+        # Waits for the search index the last rebuilds left to be made in the background.
         config.plugins.on_shutdown()
     # A preview renders Markdown pages (an HTML page's source would not show an edit), so the
     # build to match is one on that path too.

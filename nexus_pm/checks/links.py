@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import Problem, display_path
 from ..layout import page_uri, page_url
 from ..loader import Record, locate
+from ..memo import ByRecord
 from ..models import Incident
 from ..record_parts import Change
 from .base import Finding, Kind, ParseError, Rule
@@ -145,11 +146,12 @@ def _run(
 
 
 def record_check_problems(
-    records: Sequence[Record], shared: Sequence[Rule[Any]] = ()
+    records: Sequence[Record], shared: Sequence[Rule[Any]] = (), memo: ByRecord[Any] | None = None
 ) -> list[Problem]:
     """Unknown rule ids, clashing rule ids, and rules that miss the before or pass the after.
 
     `shared` are the rules under `rules/`; rules written in checklist items come from records.
+    With `memo` (serve), a record is proved again only if it, or a rule it links, changed.
     """
     ruleset = build(records, shared)
     rules = ruleset.rules
@@ -157,29 +159,45 @@ def record_check_problems(
     # One cache for all records: many repeat the same snippet, and a verdict depends only on
     # the rule, the snippet's name and side, and its code.
     parsed: Parsed = {}
-    for record in records:
-        # Items that link the same rule share its verdict: it is worked out once per record.
-        verdicts: dict[str, list[str]] = {}
-        for index, item in enumerate(record.incident.prevention.checklist):
-            rule_id = item.rule.id if item.rule is not None else item.check
-            if not rule_id:
-                continue
-            if rule_id not in verdicts:
-                rule = rules.get(rule_id)
-                verdicts[rule_id] = (
-                    [unknown_rule(rule_id, rules)]
-                    if rule is None
-                    else _disproof(rule, record.incident, parsed)
-                )
-            messages = verdicts[rule_id]
-            if not messages:
-                continue
-            # Finding the line parses the YAML again, so only items with a problem pay for it.
-            written = "rule" if item.rule is not None else "check"
-            loc = ("prevention", "checklist", index, written)
-            line = locate(record.text, loc)
-            field = ".".join(map(str, loc))
-            problems.extend(Problem(display_path(record.path), line, field, m) for m in messages)
+
+    def one(record: Record) -> list[Problem]:
+        return _record_problems(record, rules, parsed)
+
+    def linked_rules(record: Record) -> tuple[object, ...]:
+        # The rule objects themselves: a rule written anew (shared or inline) is a new
+        # object, and an unknown id's message names the known ones, so it is never reused.
+        return tuple(rules.get(rule_id) or object() for rule_id in linked(record))
+
+    found = map(one, records) if memo is None else memo.all(records, one, linked_rules)
+    for record_problems in found:
+        problems.extend(record_problems)
+    return problems
+
+
+def _record_problems(record: Record, rules: dict[str, Rule[Any]], parsed: Parsed) -> list[Problem]:
+    problems: list[Problem] = []
+    # Items that link the same rule share its verdict: it is worked out once per record.
+    verdicts: dict[str, list[str]] = {}
+    for index, item in enumerate(record.incident.prevention.checklist):
+        rule_id = item.rule.id if item.rule is not None else item.check
+        if not rule_id:
+            continue
+        if rule_id not in verdicts:
+            rule = rules.get(rule_id)
+            verdicts[rule_id] = (
+                [unknown_rule(rule_id, rules)]
+                if rule is None
+                else _disproof(rule, record.incident, parsed)
+            )
+        messages = verdicts[rule_id]
+        if not messages:
+            continue
+        # Finding the line parses the YAML again, so only items with a problem pay for it.
+        written = "rule" if item.rule is not None else "check"
+        loc = ("prevention", "checklist", index, written)
+        line = locate(record.text, loc)
+        field = ".".join(map(str, loc))
+        problems.extend(Problem(display_path(record.path), line, field, m) for m in messages)
     return problems
 
 
