@@ -46,11 +46,8 @@ class IncidentRef:
 
 @dataclass(frozen=True)
 class Guard:
-    """A fix that names its repo file: the rules it satisfied must keep passing there.
-
-    `change` is the index of that change in the fix's `changes`, so that a finding can
-    point at the record's line for it.
-    """
+    """A fix that names its repo file: the rules it satisfied must keep passing there
+    (`change`: that change's index in the fix's `changes`)."""
 
     incident: IncidentRef
     path: str
