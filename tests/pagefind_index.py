@@ -13,7 +13,8 @@ _MARKER = b"pagefind_dcd"
 
 @dataclass(frozen=True)
 class Fragment:
-    """One indexed page: its title and the text the search shows excerpts of."""
+    """One indexed page: its title, the text the search shows excerpts of, and the
+    headings it can link into."""
 
     url: str
     title: str

@@ -38,6 +38,16 @@ def wait_for(url: str, needle: str, seconds: float) -> bool:
     return False
 
 
+def stop(server: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
+    """End a preview server: asked first, killed if it does not go."""
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def test_serve_picks_up_an_edited_record(project: Path) -> None:
     port = free_port()
     server = subprocess.Popen(
@@ -68,9 +78,4 @@ def test_serve_picks_up_an_edited_record(project: Path) -> None:
         draft = f"http://127.0.0.1:{port}/incidents/inc-0002/"
         assert wait_for(draft, "This postmortem is a draft", 60), "the draft was not shown"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)

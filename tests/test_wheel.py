@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
-from .test_serve import free_port, wait_for
+from .test_serve import free_port, stop, wait_for
 
 
 def run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -147,9 +147,4 @@ def test_a_knowledge_base_made_by_init_builds_from_the_installed_wheel(
         draft = f"http://127.0.0.1:{port}/incidents/inc-0001/"
         assert wait_for(draft, "This postmortem is a draft", 120), "serve never showed the draft"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
