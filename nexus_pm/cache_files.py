@@ -6,7 +6,9 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import stat
+import subprocess
 import sys
 import sysconfig
 from pathlib import Path
@@ -81,7 +83,29 @@ def cache_folder(root: Path) -> Path | None:
             return None
         if not stat.S_ISDIR(mode):
             return None
+    if is_dir(folder) and _tracked(root, folder):
+        return None
     return folder
+
+
+def _tracked(root: Path, folder: Path) -> bool:
+    """Whether git tracks a file in `folder`: then a change committed it, and it came with
+    a checkout rather than from a run on this machine, so it is not to be trusted."""
+    git = shutil.which("git")
+    if git is None:
+        return False
+    try:
+        done = subprocess.run(
+            [git, "ls-files", "-z", "--", str(folder.relative_to(root))],
+            cwd=root,
+            capture_output=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return False
+    # Outside a git repository (exit 128) nothing is tracked.
+    return done.returncode == 0 and bool(done.stdout)
 
 
 def make_cache_folders(folder: Path) -> bool:

@@ -53,6 +53,9 @@ _TYPED = (
 _FLOAT = re.compile(r"-?[0-9]+\.[0-9]+")
 # JSON escapes rapidyaml may write for a control character, which _ODD_CHARS would not see.
 _ESCAPES = re.compile(r"\\[bfu]")
+# A block scalar's header that is not one: after `|` or `>`, at most an indentation digit and a
+# chomping sign, then only a comment or the line's end. libyaml refuses `>-1e3`; rapidyaml reads it.
+_BAD_BLOCK_HEADER = re.compile(r"(?:[:?-] |\n)[|>](?!(?:[1-9][-+]?|[-+][1-9]?)?[ \t]*(?:#|\n|\Z))")
 # Directives and document markers: the careful loader reads one document, without directives.
 _MARKERS = re.compile(r"\n(?:---|\.\.\.|%)")
 # Where _SEXAGESIMAL, _NODE_START (its lookbehinds spelt out) or _MARKERS may match, as one
@@ -85,6 +88,7 @@ def fast_data(text: str) -> tuple[dict[str, Any], bool] | None:
         or text.startswith(("---", "...", "%"))
         or "-." in text  # `-.5` is text to YAML 1.1 and a number to rapidyaml
         or text[:1] in "!&*@`"
+        or (("|" in text or ">" in text) and _BAD_BLOCK_HEADER.search(text))
     ):
         return None
     if _re2(_TEXT_SUSPECTS, binary=True).search(encoded) and (
@@ -141,18 +145,25 @@ def _starts_a_value(text: str) -> bool:
     for found in _NODE_START.finditer(text):
         at = found.start()
         start = text.rfind("\n", 0, at) + 1
-        if text[at] == "!" or text[start:at].strip(" "):
+        # At the start of a line it is no scalar's next line: a record is one mapping, whose
+        # values' next lines are indented.
+        if text[at] == "!" or at == start or text[start:at].strip(" "):
             return True
         end = start - 1
         while end > 0:
             begin = text.rfind("\n", 0, end) + 1
-            line = text[begin:end].strip(" ")
+            raw = text[begin:end]
+            line = raw.strip(" ")
             if line and not line.startswith("#"):
                 break
             end = begin - 1
         else:
             return True
         if "#" in line or line == "-" or line.endswith((":", " -", "[", "{", ",", "?")):
+            return True
+        # A scalar's next line is indented past the key the line before holds (`- at:`'s is
+        # at 2); one that is not starts a node of its own.
+        if at - start <= len(raw) - len(raw.lstrip(" -")):
             return True
     return False
 

@@ -327,3 +327,27 @@ def test_the_bench_runs_small() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "the same JSON without the cache, cold and warm: yes" in done.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git unavailable")
+def test_a_cache_committed_to_git_is_not_trusted(kb: Path, cli_invoke: CliInvoke) -> None:
+    truth = answers(cli_invoke, "--no-cache")
+    answers(cli_invoke)
+    entries, whole = cache_files(kb)
+    whole.unlink()
+    data = json.loads(entries.read_bytes())
+    for entry in data["files"].values():
+        entry["title"] = "FORGED"
+    entries.write_text(json.dumps(data), encoding="utf-8")
+    # Well-formed and of this machine's making as far as its contents tell, it is believed...
+    assert "FORGED" in answers(cli_invoke)[1]
+    # ...but not once a change has committed it: a checkout brought it, no run here made it.
+    entries.write_text(json.dumps(data), encoding="utf-8")
+    for path in cache_files(kb)[1:]:
+        path.unlink()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=kb, check=True)
+    subprocess.run([*git, "add", "-f", ".cache/nexus-pm"], cwd=kb, check=True)
+    subprocess.run([*git, "commit", "-qm", "cache"], cwd=kb, check=True)
+    assert answers(cli_invoke) == truth
+    assert json.loads(entries.read_bytes()) == data  # nor is it written over

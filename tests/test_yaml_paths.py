@@ -100,6 +100,10 @@ def test_the_fast_parser_refuses_what_it_cannot_vouch_for() -> None:
         ("format: 2", "format: !!str 2"),  # a tag
         ("format: 2\n", "format: 2\nformat: 2\n"),  # a duplicate key
         ("format: 2\n", "format: 2\n---\n"),  # a second document
+        ("summary: >-\n", "summary: >-1e3\n"),  # no block scalar header, to libyaml
+        ("summary: >-\n", "summary: |x\n"),
+        ("format: 2\n", "format: 2\n&\n"),  # an anchor without a name, not a scalar's line
+        ("\n  text: ", "\n  &\n  text: "),  # the same, within an item
     ]:
         assert new != old and seed.count(old) >= 1
         assert fast_data(seed.replace(old, new, 1)) is None, new
