@@ -18,6 +18,7 @@ from nexus_pm.seen import index_records
 from nexus_pm.signature_store import index_data, index_of
 from nexus_pm.validate import load_records
 
+from .components import need
 from .conftest import ROOT, CliInvoke
 from .match_cases import CONTAINER_LOG, RECORD_PATHS, TABLE, TRACEBACK
 from .test_bench import _synth
@@ -329,8 +330,8 @@ def test_the_bench_runs_small() -> None:
     assert "the same JSON without the cache, cold and warm: yes" in done.stdout
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git unavailable")
 def test_a_cache_committed_to_git_is_not_trusted(kb: Path, cli_invoke: CliInvoke) -> None:
+    need("git", shutil.which("git") is not None, "git is not on PATH")
     truth = answers(cli_invoke, "--no-cache")
     answers(cli_invoke)
     entries, whole = cache_files(kb)
