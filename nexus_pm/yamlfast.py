@@ -139,15 +139,14 @@ def _starts_a_value(text: str) -> bool:
     """Whether a `!`, `&`, `*`, `@` or backtick may begin a value.
 
     At the start of a line it does only when the line before (blank and comment lines aside)
-    opens a value: it ends with `:`, a dash or a flow indicator, or holds a comment. Otherwise
-    the line goes on a scalar of the line before, as the lines of a long summary do.
+    opens a value (it ends with `:`, a dash or a flow indicator, or holds a comment) or holds
+    a key at or past the line's indentation. Otherwise the line goes on a scalar of the line
+    before, as the lines of a long summary do.
     """
     for found in _NODE_START.finditer(text):
         at = found.start()
         start = text.rfind("\n", 0, at) + 1
-        # At the start of a line it is no scalar's next line: a record is one mapping, whose
-        # values' next lines are indented.
-        if text[at] == "!" or at == start or text[start:at].strip(" "):
+        if text[at] == "!" or text[start:at].strip(" "):
             return True
         end = start - 1
         while end > 0:
@@ -162,7 +161,7 @@ def _starts_a_value(text: str) -> bool:
         if "#" in line or line == "-" or line.endswith((":", " -", "[", "{", ",", "?")):
             return True
         # A scalar's next line is indented past the key the line before holds (`- at:`'s is
-        # at 2); one that is not starts a node of its own.
+        # at 2, a top-level key's at 0); one that is not starts a node of its own.
         if at - start <= len(raw) - len(raw.lstrip(" -")):
             return True
     return False
