@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -205,42 +205,66 @@ def load_all(
     `load` reads one file as `load_file` does; `serve` passes one that remembers records.
     """
     problems: list[Problem] = []
-    records: list[Record] = []
+    records = list(each_record(paths, problems, max_bytes=max_bytes, context=context, load=load))
+    return records, problems
+
+
+def each_record(
+    paths: Sequence[Path],
+    problems: list[Problem],
+    *,
+    max_bytes: int = MAX_BYTES,
+    context: dict[str, object] | None = None,
+    load: Callable[..., Record] = load_file,
+) -> Iterator[Record]:
+    """Each record under `paths` that passes the schema, in order; the rest add to `problems`."""
     for root in paths:
         files, _ = collect([root], problems)
         folder = root if _safely(root.is_dir) else None
         for path in files:
             try:
-                records.append(load(path, max_bytes=max_bytes, root=folder, context=context))
+                yield load(path, max_bytes=max_bytes, root=folder, context=context)
             except NexusError as exc:
                 problems.extend(exc.problems)
-    return records, problems
 
 
-def cross_record_problems(records: Iterable[Record]) -> list[Problem]:
+@dataclass(frozen=True)
+class Ids:
+    """What the rules that span records read of one: its file, text, id and related ids."""
+
+    path: Path
+    text: str
+    id: str
+    related: tuple[str, ...]
+
+    @classmethod
+    def of(cls, record: Record) -> Ids:
+        incident = record.incident
+        return cls(record.path, record.text, incident.id, tuple(incident.related.incidents))
+
+
+def cross_record_problems(records: Iterable[Record | Ids]) -> list[Problem]:
     """Rules that span files: unique ids, and related ids that exist."""
     problems: list[Problem] = []
-    owners: dict[str, Record] = {}
-    ordered = sorted(records, key=lambda r: display_path(r.path))
+    owners: dict[str, Ids] = {}
+    ordered = sorted(
+        (Ids.of(r) if isinstance(r, Record) else r for r in records),
+        key=lambda r: display_path(r.path),
+    )
     for record in ordered:
-        first = owners.setdefault(record.incident.id, record)
+        first = owners.setdefault(record.id, record)
         if first is not record:
-            problems.append(
-                _at(
-                    record,
-                    ("id",),
-                    f"{record.incident.id} is already used by {display_path(first.path)}",
-                )
-            )
+            message = f"{record.id} is already used by {display_path(first.path)}"
+            problems.append(_at(record, ("id",), message))
     for record in ordered:
-        for index, other in enumerate(record.incident.related.incidents):
+        for index, other in enumerate(record.related):
             if other not in owners:
                 loc = ("related", "incidents", index)
                 problems.append(_at(record, loc, f"no incident has the id {other}"))
     return problems
 
 
-def _at(record: Record, loc: tuple[str | int, ...], message: str) -> Problem:
+def _at(record: Ids, loc: tuple[str | int, ...], message: str) -> Problem:
     shown = display_path(record.path)
     return Problem(shown, locate(record.text, loc), _field(loc), message)
 

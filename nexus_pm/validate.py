@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .errors import NexusError
-from .loader import MAX_BYTES, Record, cross_record_problems, load_all, load_file
+from .errors import NexusError, Problem
+from .loader import (
+    MAX_BYTES,
+    Ids,
+    Record,
+    cross_record_problems,
+    each_record,
+    load_all,
+    load_file,
+)
 from .memo import ByRecord
 
 
@@ -27,23 +36,73 @@ def load_records(
     scale and the allowed services and tags. Shared rules are read from `root/rules/`.
     `load` reads one file and `proofs` keeps rule proofs: `serve` passes ones that remember.
     """
+    with _collector_paused():
+        records, problems = load_all(paths, max_bytes=max_bytes, context=context, load=load)
+        problems.extend(cross_record_problems(records))
+        problems.extend(_rule_problems(records, root, proofs, any_record=bool(records)))
+    if problems:
+        raise NexusError(problems)
+    return sorted(records, key=lambda r: (r.incident.date, r.incident.id), reverse=True)
+
+
+def count_valid(
+    paths: Sequence[Path],
+    *,
+    max_bytes: int = MAX_BYTES,
+    context: dict[str, object] | None = None,
+    root: Path = Path("."),
+) -> int:
+    """How many records under `paths` are valid; the problems are those load_records raises.
+
+    Only what a later check reads is kept: a record's ids for the rules that span records,
+    and the whole record only if its checklist links a rule. Every other incident is let go
+    as soon as it is read; holding thousands at once made validation a quarter slower.
+    """
+    problems: list[Problem] = []
+    ids: list[Ids] = []
+    linking: list[Record] = []
+    with _collector_paused():
+        for record in each_record(paths, problems, max_bytes=max_bytes, context=context):
+            ids.append(Ids.of(record))
+            if any(
+                item.rule is not None or item.check for item in record.incident.prevention.checklist
+            ):
+                linking.append(record)
+        problems.extend(cross_record_problems(ids))
+        problems.extend(_rule_problems(linking, root, any_record=bool(ids)))
+    if problems:
+        raise NexusError(problems)
+    return len(ids)
+
+
+def _rule_problems(
+    records: Sequence[Record],
+    root: Path,
+    proofs: ByRecord[Any] | None = None,
+    *,
+    any_record: bool,
+) -> list[Problem]:
+    """Shared rules that cannot be read, and linked rules that `records` do not prove."""
+    # With no record and no rules/ folder there is no rule to prove: the checks, and all they
+    # import, are left out.
+    if not any_record and not (root / "rules").is_dir():
+        return []
+    from .checks.links import record_check_problems
+    from .checks.ruleset import load_shared
+
+    # A linked rule must flag the incident's own before snippet and pass its after.
+    shared, problems = load_shared(root)
+    return [*problems, *record_check_problems(records, shared, proofs)]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
     # Loading makes hundreds of thousands of small objects and no reference cycles; the
     # cyclic collector would rescan them over and over (a third of the time at N=1,000).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        records, problems = load_all(paths, max_bytes=max_bytes, context=context, load=load)
-        problems.extend(cross_record_problems(records))
-        # With no record and no rules/ folder there is no rule to prove: the checks, and all
-        # they import, are left out.
-        if records or (root / "rules").is_dir():
-            from .checks.links import record_check_problems
-            from .checks.ruleset import load_shared
-
-            # A linked rule must flag the incident's own before snippet and pass its after.
-            shared, bad_rules = load_shared(root)
-            problems.extend(bad_rules)
-            problems.extend(record_check_problems(records, shared, proofs))
+        yield
     finally:
         if enabled:
             # Handed to the collector as they are, every object made while it was off would be
@@ -53,6 +112,3 @@ def load_records(
             gc.freeze()
             gc.unfreeze()
             gc.enable()
-    if problems:
-        raise NexusError(problems)
-    return sorted(records, key=lambda r: (r.incident.date, r.incident.id), reverse=True)

@@ -28,14 +28,16 @@ _ODD_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\u
 _ASCII_ODD = bytes([*range(0x0A), *range(0x0B, 0x20), 0x7F])
 # A tag (`!`), an anchor (`&`), an alias (`*`), or a character libyaml cannot start a value with
 # (`@`, a backtick) where a value may start: after `: `, `- `, `? `, a line break, a flow
-# indicator, or two spaces. `a *bold* word` does not match; a line of a block scalar that starts
-# with one does, and that file is merely read carefully.
-_NODE_START = re.compile(r"[!&*@`](?:(?<=[\n\[{,].)|(?<=[\n:?\[{,-] .)|(?<=  .))")
+# indicator, or two spaces. `a *bold* word` does not match. So does a closing bracket where a
+# block value starts (`key: ]`), which libyaml refuses and rapidyaml takes for text; in a flow
+# collection (`[]`, `[a, ]`) it closes it. The character is a match's last. For RE2, which
+# finds them several times faster than Python's lookbehinds.
+_NODE_START = r"(?:[\n\[{,]|[\n:?\[{,-] |  )[!&*@`]|(?:\n|[\n:?-] |  )[\]}]"
 # A plain value YAML 1.1 reads as a number of base 60 (`1:30` is 90), which rapidyaml leaves as
 # text: the JSON cannot tell it from a quoted '1:30', so the YAML is searched.
-_SEXAGESIMAL = re.compile(
+_SEXAGESIMAL = (
     r"[:?\-\[{,\n] *[-+]?(?:[1-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|0[0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*)"
-    r" *(?:[\n#,\]}]|\Z|:(?:[ \n]|\Z))"
+    r" *(?:[\n#,\]}]|\z|:(?:[ \n]|\z))"
 )
 # A JSON string that YAML 1.1 reads as something else when it is written plain, and that
 # rapidyaml writes as a string (it writes `true`, `null` and decimal numbers as JSON does):
@@ -53,18 +55,30 @@ _TYPED = (
 _FLOAT = re.compile(r"-?[0-9]+\.[0-9]+")
 # JSON escapes rapidyaml may write for a control character, which _ODD_CHARS would not see.
 _ESCAPES = re.compile(r"\\[bfu]")
-# A block scalar's header that is not one: after `|` or `>`, at most an indentation digit and a
-# chomping sign, then only a comment or the line's end. libyaml refuses `>-1e3`; rapidyaml reads it.
-_BAD_BLOCK_HEADER = re.compile(r"(?:[:?-] |\n)[|>](?!(?:[1-9][-+]?|[-+][1-9]?)?[ \t]*(?:#|\n|\Z))")
+# A block scalar's header that is not one, or one with an indentation digit: after `|` or `>`,
+# at most a chomping sign, then only a comment or the line's end. libyaml refuses `>-1e3`;
+# rapidyaml reads it. And the two read `|2` over lines of spaces alike only when they are
+# not all spaces; a digit is rare enough that every text holding one is read carefully.
+# Without lookahead, which RE2 lacks: what follows the `|` or `>` on its line, up to a comment,
+# holds a character other than a sign or a blank, a sign after a blank, or two signs.
+# tests/test_yaml_paths.py checks it against the same rule written with a lookahead.
+_BAD_BLOCK_HEADER = r"(?:[:?-] |\n)[|>](?:[^#\n]*[^+\- \t#\n]|[^#\n]*[ \t][+\-]|[+\-]{2})"
 # Directives and document markers: the careful loader reads one document, without directives.
-_MARKERS = re.compile(r"\n(?:---|\.\.\.|%)")
-# Where _SEXAGESIMAL, _NODE_START (its lookbehinds spelt out) or _MARKERS may match, as one
-# pattern for RE2: it finds in one pass, at a fraction of the cost of Python's searches, whether
-# any of them can; only then are they run, one by one, to say for sure.
-_TEXT_SUSPECTS = (
-    "(?:" + _SEXAGESIMAL.pattern.replace(r"\Z", r"\z") + ")"
-    r"|(?:[\n\[{,]|[\n:?\[{,-] |  )[!&*@`]|" + _MARKERS.pattern
+_MARKERS = r"\n(?:---|\.\.\.|%)"
+# Where any of _SEXAGESIMAL, _NODE_START, _MARKERS or _BAD_BLOCK_HEADER matches, as one pattern
+# for RE2: one pass over a text says whether any of them does; only then is each searched for
+# alone, and each node start looked at.
+_TEXT_SUSPECTS = "|".join(
+    f"(?:{pattern})" for pattern in (_SEXAGESIMAL, _NODE_START, _MARKERS, _BAD_BLOCK_HEADER)
 )
+# A line that is one quoted scalar, perhaps after dashes and a plain key, and a comment: what
+# is between its quotes is text, whatever character it starts with.
+_QUOTED_LINE = re.compile(
+    r" *(?:- +)*(?:[A-Za-z0-9_][\w.-]*: +)?('(?:[^'\n]|'')*'|\"(?:[^\"\\\n]|\\.)*\")(?: +#[^\n]*)? *"
+)
+# A block scalar's header ending its line: `|` or `>` and a chomping sign, after `: `, `- `,
+# `? ` or the indentation. One with an indentation digit or a comment is not taken for one.
+_BLOCK_HEADER = re.compile(r"(?:.*[:?-] | *)[|>][-+]? *")
 
 
 class _Unsure(Exception):
@@ -88,11 +102,13 @@ def fast_data(text: str) -> tuple[dict[str, Any], bool] | None:
         or text.startswith(("---", "...", "%"))
         or "-." in text  # `-.5` is text to YAML 1.1 and a number to rapidyaml
         or text[:1] in "!&*@`"
-        or (("|" in text or ">" in text) and _BAD_BLOCK_HEADER.search(text))
     ):
         return None
     if _re2(_TEXT_SUSPECTS, binary=True).search(encoded) and (
-        _MARKERS.search(text) or _starts_a_value(text) or _SEXAGESIMAL.search(text)
+        _re2(_MARKERS, binary=True).search(encoded)
+        or _re2(_BAD_BLOCK_HEADER, binary=True).search(encoded)
+        or _re2(_SEXAGESIMAL, binary=True).search(encoded)
+        or _starts_a_value(text)
     ):
         return None
     try:
@@ -136,16 +152,19 @@ def _odd(text: str, encoded: bytes) -> bool:
 
 
 def _starts_a_value(text: str) -> bool:
-    """Whether a `!`, `&`, `*`, `@` or backtick may begin a value.
+    """Whether a `!`, `&`, `*`, `@`, backtick or closing bracket may begin a value.
 
+    Inside a quoted scalar that is one line, or on a line of a block scalar, it does not.
     At the start of a line it does only when the line before (blank and comment lines aside)
     opens a value (it ends with `:`, a dash or a flow indicator, or holds a comment) or holds
     a key at or past the line's indentation. Otherwise the line goes on a scalar of the line
     before, as the lines of a long summary do.
     """
-    for found in _NODE_START.finditer(text):
-        at = found.start()
+    for found in _re2(_NODE_START).finditer(text):
+        at = found.end() - 1
         start = text.rfind("\n", 0, at) + 1
+        if _is_text(text, start, at):
+            continue
         if text[at] == "!" or text[start:at].strip(" "):
             return True
         end = start - 1
@@ -164,6 +183,43 @@ def _starts_a_value(text: str) -> bool:
         # at 2, a top-level key's at 0); one that is not starts a node of its own.
         if at - start <= len(raw) - len(raw.lstrip(" -")):
             return True
+    return False
+
+
+def _is_text(text: str, start: int, at: int) -> bool:
+    """Whether the character at `at`, on the line from `start`, is surely inside a scalar.
+
+    It is when the line is one quoted scalar that holds it, or a line of a block scalar.
+    """
+    end = text.find("\n", at)
+    line = text[start : len(text) if end < 0 else end]
+    quoted = _QUOTED_LINE.fullmatch(line)
+    if quoted and quoted.start(1) < at - start < quoted.end(1) - 1:
+        return True
+    return _in_block_scalar(text, start, len(line) - len(line.lstrip(" ")))
+
+
+def _in_block_scalar(text: str, start: int, indent: int) -> bool:
+    """Whether the line from `start`, indented by `indent`, is a line of a block scalar.
+
+    It is when the nearest line above it that is indented less ends with a block scalar's
+    header, the header's key is indented less than `indent`, and the first line below the
+    header that is not blank is indented by `indent` too (the scalar's own indentation).
+    """
+    if indent == 0:
+        return False
+    first = indent
+    end = start - 1
+    while end > 0:
+        begin = text.rfind("\n", 0, end) + 1
+        raw = text[begin:end]
+        if raw.strip(" "):
+            shift = len(raw) - len(raw.lstrip(" "))
+            if shift < indent:
+                key = len(raw) - len(raw.lstrip(" -"))
+                return first == indent and key < indent and bool(_BLOCK_HEADER.fullmatch(raw))
+            first = shift
+        end = begin - 1
     return False
 
 

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import re2
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nexus_pm.yamlfast import fast_data
+from nexus_pm.yamlfast import _BAD_BLOCK_HEADER, fast_data
+from nexus_pm.yamlsafe import parse_yaml
 
 from .conftest import ROOT, SEED
 from .test_bench import _synth
 from .test_fuzz import FUZZ
-from .yaml_paths import assert_paths_agree
+from .yaml_paths import assert_paths_agree, typed
 
 CORPUS = ROOT / "tests" / "bad_inputs"
 TEXTS = sorted(
@@ -93,6 +97,80 @@ def test_tricky_scalars_read_alike(text: str) -> None:
     assert_paths_agree(text)
 
 
+# Lines that open block and quoted scalars, and lines that start with a character that may
+# begin a node, at any indentation: whether such a character is text depends on what is above.
+OPENERS = ["|", ">", "|-", ">+", "|2", "> # note", "'a", '"a', "a", "", "[a,", "x |", "x: |"]
+STARTS = ["*", "&", "!", "`", "@", "]", "}", "'", '"', "- ", "? ", "# ", "", "x: ", "- *"]
+
+
+@st.composite
+def indicator_lines(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(2, 8))):
+        indent = " " * draw(st.integers(0, 6))
+        kind = draw(st.sampled_from(["opener", "item", "start", "quoted", "blank"]))
+        if kind == "opener":
+            lines.append(f"{indent}k{len(lines)}: {draw(st.sampled_from(OPENERS))}")
+        elif kind == "item":
+            lines.append(f"{indent}- k: {draw(st.sampled_from(OPENERS))}")
+        elif kind == "start":
+            lines.append(f"{indent}{draw(st.sampled_from(STARTS))}w{draw(st.sampled_from(STARTS))}")
+        elif kind == "quoted":
+            quote = draw(st.sampled_from(["'", '"']))
+            lines.append(f"{indent}q: {quote}{draw(st.sampled_from(STARTS))}w{quote}")
+        else:
+            lines.append(indent)
+    return "\n".join(["top: 1", *lines, ""])
+
+
+@FUZZ
+@given(indicator_lines())
+def test_indicators_at_line_starts_read_alike(text: str) -> None:
+    """Where the fast parser vouches for a text, the careful loader reads the same data."""
+    fast = fast_data(text)
+    if fast is not None:
+        assert typed(fast[0]) == typed(parse_yaml(text, "case.yaml")), text
+
+
+def test_text_that_starts_with_an_indicator_is_read_fast() -> None:
+    """Inside a block scalar or a one-line quoted scalar, `*`, a backtick or `]` is text."""
+    for text in [
+        "summary: >-\n  the fix was\n  *verified* in production\n",
+        "summary: |\n  run\n  `pip install --user`\n  ] closes nothing\n",
+        "items:\n- text: >\n    one\n    `two`\n",
+        "text: 'Found `{\"msg\": ` in the logs'\n",
+        'text: "see: *this* and - `that`"\n',
+    ]:
+        assert fast_data(text) is not None, text
+        assert_paths_agree_data(text)
+    for text in [
+        "a: x\n- *b\n",  # not in a scalar: an alias
+        "a: |2\n  *x\n  *y\n",  # an indentation digit: not taken for a header
+        "a: >\n    x\n  *y\n",  # less indented than the scalar's first line: a new node
+        "- k: >\n  x\n  *y\n",  # not past the key's indentation: not the scalar's
+        "a: ]\n",
+    ]:
+        assert fast_data(text) is None, text
+
+
+def test_both_patterns_for_a_bad_block_header_find_the_same_texts() -> None:
+    """The fast path's RE2 pattern finds the texts this rule, written with a lookahead, does."""
+    rule = re.compile(r"(?:[:?-] |\n)[|>](?![-+]?[ \t]*(?:#|\n|\Z))")
+    found = re2.compile(_BAD_BLOCK_HEADER)
+    alphabet = ["|", ">", "1", "0", "+", "-", " ", "\t", "#", "\n", "x", ":"]
+    for size in range(1, 5):
+        for letters in itertools.product(alphabet, repeat=size):
+            tail = "".join(letters)
+            for text in (": " + tail, "\n" + tail, "- " + tail):
+                assert bool(found.search(text)) == bool(rule.search(text)), text
+
+
+def assert_paths_agree_data(text: str) -> None:
+    fast = fast_data(text)
+    assert fast is not None
+    assert typed(fast[0]) == typed(parse_yaml(text, "case.yaml"))
+
+
 def test_the_fast_parser_refuses_what_it_cannot_vouch_for() -> None:
     seed = next(t for t in _synth().generate(20, seed=3).values() if fast_data(t) is not None)
     for old, new in [
@@ -102,6 +180,7 @@ def test_the_fast_parser_refuses_what_it_cannot_vouch_for() -> None:
         ("format: 2\n", "format: 2\n---\n"),  # a second document
         ("summary: >-\n", "summary: >-1e3\n"),  # no block scalar header, to libyaml
         ("summary: >-\n", "summary: |x\n"),
+        ("summary: >-\n", "summary: |2\n"),  # an indentation digit
         ("format: 2\n", "format: 2\n&\n"),  # an anchor without a name, not a scalar's line
         ("\n  text: ", "\n  &\n  text: "),  # the same, within an item
     ]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from ..edge import err, out
 from ..errors import display_path
 from ..loader import collect
-from ..validate import load_records
+from ..validate import count_valid
 from . import existing, settings
 
 
@@ -16,6 +16,6 @@ def run(paths: list[Path] | None, *, max_bytes: int, verbose: bool) -> int:
     if verbose:
         for skipped in collect(chosen)[1]:
             err(f"{display_path(skipped)}: skipped: not a .yaml or .yml file")
-    records = load_records(chosen, max_bytes=max_bytes, context=settings().context())
-    out(f"{len(records)} record{'s' if len(records) != 1 else ''} valid")
+    valid = count_valid(chosen, max_bytes=max_bytes, context=settings().context())
+    out(f"{valid} record{'s' if valid != 1 else ''} valid")
     return 0
