@@ -20,7 +20,7 @@ LINK = re.compile(r"check: dockerfile/[a-z-]+")
 
 
 def outcome(load: Callable[..., Any], folder: Path) -> tuple[str, Any]:
-    """How many records, or the problems in the order they are reported."""
+    """How many records, or the problems as they are reported."""
     try:
         found = load([folder / "incidents"], root=folder)
     except NexusError as exc:
@@ -66,9 +66,10 @@ def test_problems_across_records_are_reported_alike(synthetic: Path) -> None:
     unrelated = next(p for p in plain[1:] if "\nrelated:" not in p.read_text(encoding="utf-8"))
     text = unrelated.read_text(encoding="utf-8")
     unrelated.write_text(text + "related:\n  incidents: [INC-9999]\n", encoding="utf-8")
-    # A link to a rule that no record or rules/ folder defines.
-    text = linking[1].read_text(encoding="utf-8")
-    linking[1].write_text(LINK.sub("check: dockerfile/no-such-rule", text, count=1), "utf-8")
+    # Links to a rule that no record or rules/ folder defines, in two records.
+    for record in linking[1:3]:
+        text = record.read_text(encoding="utf-8")
+        record.write_text(LINK.sub("check: dockerfile/no-such-rule", text, count=1), "utf-8")
     kind, problems = assert_alike(synthetic)
     assert kind == "problems"
     fields = {line.split(": ", 2)[0].rsplit(":", 1)[0] for line in problems}
@@ -77,3 +78,22 @@ def test_problems_across_records_are_reported_alike(synthetic: Path) -> None:
     assert any("no incident has the id INC-9999" in line for line in problems)
     assert any("no-such-rule" in line for line in problems)
     assert len(fields) >= 4, fields
+
+
+RULES_REPO = Path(__file__).parent / "fixtures" / "rules" / "repo"
+
+
+def test_shared_and_inline_rules_are_proved_alike(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(RULES_REPO, repo)
+    assert assert_alike(repo) == ("valid", 3)
+    source = repo / "incidents" / "2025-09-29-flags-connect-timeout.yaml"
+    text = source.read_text(encoding="utf-8")
+    # Read first: it writes the same rule id with another message, so the record that wrote
+    # it first now clashes, and its link waits for every inline rule to be known.
+    earlier = text.replace("id: INC-0101", "id: INC-0199").replace(
+        "the database connection timeout is too short", "the timeout is short"
+    )
+    (repo / "incidents" / "2000-01-01-earlier.yaml").write_text(earlier, encoding="utf-8")
+    kind, problems = assert_alike(repo)
+    assert kind == "problems" and any("is already defined in" in line for line in problems)

@@ -158,7 +158,7 @@ def record_check_problems(
     parsed: Parsed = {}
 
     def one(record: Record) -> list[Problem]:
-        return _record_problems(record, rules, parsed)
+        return link_problems(record, rules, parsed)
 
     def linked_rules(record: Record) -> tuple[object, ...]:
         # The rule objects themselves: a rule written anew (shared or inline) is a new
@@ -171,7 +171,8 @@ def record_check_problems(
     return problems
 
 
-def _record_problems(record: Record, rules: dict[str, Rule[Any]], parsed: Parsed) -> list[Problem]:
+def link_problems(record: Record, rules: dict[str, Rule[Any]], parsed: Parsed) -> list[Problem]:
+    """One record's links: unknown rule ids, and rules its own snippets do not prove."""
     problems: list[Problem] = []
     # Items that link the same rule share its verdict: it is worked out once per record.
     verdicts: dict[str, list[str]] = {}
