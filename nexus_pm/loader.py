@@ -246,21 +246,22 @@ class Ids:
 def cross_record_problems(records: Iterable[Record | Ids]) -> list[Problem]:
     """Rules that span files: unique ids, and related ids that exist."""
     problems: list[Problem] = []
-    owners: dict[str, Ids] = {}
-    ordered = sorted(
-        (Ids.of(r) if isinstance(r, Record) else r for r in records),
-        key=lambda r: display_path(r.path),
-    )
-    for record in ordered:
-        first = owners.setdefault(record.id, record)
-        if first is not record:
-            message = f"{record.id} is already used by {display_path(first.path)}"
-            problems.append(_at(record, ("id",), message))
-    for record in ordered:
-        for index, other in enumerate(record.related):
-            if other not in owners:
-                loc = ("related", "incidents", index)
-                problems.append(_at(record, loc, f"no incident has the id {other}"))
+    owners: dict[str, list[Ids]] = {}
+    for record in records:
+        ids = Ids.of(record) if isinstance(record, Record) else record
+        owners.setdefault(ids.id, []).append(ids)
+    for owned in owners.values():
+        if len(owned) > 1:
+            # The one shown first owns the id; only files that share an id are sorted, as
+            # working out how a path is shown costs more than all else here.
+            first, *others = sorted(owned, key=lambda r: display_path(r.path))
+            message = f"{first.id} is already used by {display_path(first.path)}"
+            problems.extend(_at(other, ("id",), message) for other in others)
+        for record in owned:
+            for index, other in enumerate(record.related):
+                if other not in owners:
+                    loc = ("related", "incidents", index)
+                    problems.append(_at(record, loc, f"no incident has the id {other}"))
     return problems
 
 

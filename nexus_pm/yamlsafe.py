@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import re
 import stat
 from pathlib import Path
@@ -112,19 +113,20 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = No
     """Read a file whole, refusing links out of `root`, what is not a file, and oversize files."""
     shown = _Shown(path)
     try:
-        if path.is_symlink() and root is not None:
-            target = path.resolve()
-            if not target.is_relative_to(root.resolve()):
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            if root is not None and not path.resolve().is_relative_to(root.resolve()):
                 outside = f"is a symlink to a file outside {display_path(root)}/"
                 raise fail(shown, 1, "file", outside)
-        info = path.stat()
+            info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
             # Opening a FIFO blocks, and /dev/zero never ends.
             raise fail(shown, 1, "file", "is not a regular file")
         if info.st_size > max_bytes:
             size = f"is {info.st_size} bytes, over the {max_bytes}-byte size cap"
             raise fail(shown, 1, "file", size)
-        with path.open("rb") as handle:
+        # Unbuffered: each read is one system call into a buffer of the size asked for.
+        with open(path, "rb", buffering=0) as handle:
             # Its size at stat first: asking for max_bytes + 1 would set aside that many
             # bytes for every file. It may have grown since: read on to its end or just past
             # the cap, in steps, since read(n) sets aside n bytes and a cap can be any number.
