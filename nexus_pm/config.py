@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NexusError, Problem, display_path, one_line
+from .limits import MAX_BYTES
+from .record_files import brief, read_text
 from .record_names import DEFAULT_SEVERITIES, SLUG_PATTERN, did_you_mean
-from .yamlsafe import MAX_BYTES, brief, read_text
 
 #: The keys that feed the validation context; pyproject.toml also holds `check`.
 KEYS = ("severities", "services", "tags")

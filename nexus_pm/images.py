@@ -9,7 +9,7 @@ from .checks.files import FS_ERRORS, escapes, why
 from .errors import NexusError, Problem, display_path
 from .layout import image_uri
 from .loader import Record, locate
-from .yamlsafe import read_bytes
+from .record_files import read_bytes
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 # Raster formats only, each known by its first bytes: an SVG can carry script, and a

@@ -16,9 +16,10 @@ from .claim import publish, scan
 from .errors import BIDI, NexusError, Problem, display_path, one_line
 from .import_map import Given, Mapped, map_document
 from .importer import parse
+from .limits import MAX_BYTES
 from .loader import incident_of, read_text
 from .options import slugify
-from .yamlsafe import MAX_BYTES, UNCARRIED, parse_yaml
+from .yamlsafe import UNCARRIED, parse_yaml
 
 NOT_FIELDS = "Not imported as fields"
 HEADER = (

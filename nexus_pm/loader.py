@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import NexusError, Problem, display_path
+from .limits import MAX_BYTES as MAX_BYTES
+from .limits import MAX_VALUES as MAX_VALUES
+from .record_files import brief, fail
+from .record_files import read_text as read_text
 from .yamlfast import enabled as fast_enabled
 from .yamlfast import fast_data
-from .yamlsafe import MAX_BYTES as MAX_BYTES
-from .yamlsafe import MAX_VALUES as MAX_VALUES
-from .yamlsafe import brief, fail
-from .yamlsafe import parse_yaml as parse_yaml
-from .yamlsafe import read_text as read_text
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -46,6 +45,13 @@ def pattern_help() -> dict[str, str]:
         SLUG_PATTERN: "must be a slug: lowercase letters, digits, '.', '_' or '-', at most 63",
         RULE_PATTERN: "must be a rule id such as dockerfile/pip-user-install",
     }
+
+
+def parse_yaml(text: str, shown: str) -> Any:
+    """The careful loader's reading of `text` (yamlsafe), imported only when a text needs it."""
+    from .yamlsafe import parse_yaml as careful
+
+    return careful(text, shown)
 
 
 def locate(text: str, loc: Sequence[str | int]) -> int:

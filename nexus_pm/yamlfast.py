@@ -115,11 +115,14 @@ def fast_data(text: str) -> tuple[dict[str, Any], bool] | None:
         emitted = _emit(encoded)
     except Exception:  # any refusal means: read it carefully
         return None
-    if not emitted or not emitted.startswith("{") or _re2(_TYPED).search(emitted):
+    if not emitted or not emitted.startswith("{"):
         return None
     # Only an escape (a backslash) can put a character in a value that the text does not hold;
-    # rapidyaml writes no other character as an escape.
+    # rapidyaml writes no other character as an escape. Searched first: RE2 cannot read a
+    # surrogate, which an escape can write.
     if ("\\" in text or not ascii) and (_ODD_CHARS.search(emitted) or _ESCAPES.search(emitted)):
+        return None
+    if _re2(_TYPED).search(emitted):
         return None
     try:
         data = json.loads(

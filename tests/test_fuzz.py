@@ -18,8 +18,9 @@ from mkdocs.utils.meta import get_data
 from nexus_pm.errors import NexusError
 from nexus_pm.loader import MAX_BYTES, Record, load_file, parse_incident
 from nexus_pm.models import Incident
+from nexus_pm.record_files import read_text
 from nexus_pm.render import Renderer
-from nexus_pm.yamlsafe import UNCARRIED, read_text
+from nexus_pm.yamlsafe import UNCARRIED
 
 from .conftest import ROOT, SEED
 from .yaml_paths import assert_paths_agree

@@ -191,6 +191,23 @@ def test_the_fast_parser_refuses_what_it_cannot_vouch_for() -> None:
 
 # What start-up must not import: pydantic alone takes longer than the rest of it.
 HEAVY = {"pydantic", "typer._adapters", "mkdocs", "jinja2", "rich", "ryml", "nexus_pm.models"}
+# What reading valid records the fast way must not import: PyYAML and the careful loader are
+# for texts the fast parser cannot vouch for, and the locator for problems.
+CAREFUL = {"yaml", "nexus_pm.yamlsafe", "nexus_pm.locate"}
+
+
+def modules_after(args: list[str], cwd: Path) -> tuple[str, set[str]]:
+    """What `nexus-pm ARGS` printed, and every module it imported."""
+    script = (
+        "import sys\nfrom nexus_pm.cli import main\n"
+        f"sys.argv = ['nexus-pm', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=cwd, check=True
+    )
+    return done.stdout, set(done.stderr.split())
 
 
 @pytest.mark.parametrize(
@@ -202,17 +219,23 @@ def test_start_up_loads_neither_models_nor_pydantic_nor_site(
     tmp_path: Path, args: list[str], shown: str
 ) -> None:
     (tmp_path / "incidents").mkdir()
-    script = (
-        "import sys\nfrom nexus_pm.cli import main\n"
-        f"sys.argv = ['nexus-pm', *{args!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('\\n'.join(sys.modules), file=sys.stderr)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True
-    )
-    assert done.stdout.startswith(shown)
-    loaded = set(done.stderr.split())
+    shown_out, loaded = modules_after(args, tmp_path)
+    assert shown_out.startswith(shown)
     assert not {name.split(".")[0] for name in loaded} & HEAVY, HEAVY & loaded
     assert not HEAVY & loaded, HEAVY & loaded
+    assert not CAREFUL & loaded, CAREFUL & loaded
     assert not any(name.startswith("nexus_pm.checks") for name in loaded)
+
+
+def test_valid_records_read_fast_load_no_careful_loader(tmp_path: Path) -> None:
+    """Records that link Dockerfile rules, all read the fast way, need no PyYAML to validate."""
+    texts = _synth().generate(40, seed=17)
+    (tmp_path / "incidents").mkdir()
+    for name, text in texts.items():
+        (tmp_path / "incidents" / name).write_text(text, encoding="utf-8")
+    assert all(fast_data(text) is not None for text in texts.values())
+    assert any("check: dockerfile/" in text for text in texts.values())
+    shown, loaded = modules_after(["validate", "incidents"], tmp_path)
+    assert shown == "40 records valid\n"
+    assert "nexus_pm.checks.prover" in loaded
+    assert not CAREFUL & loaded, CAREFUL & loaded

@@ -7,11 +7,8 @@ import json
 import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from ..locate import line_in
 from ..record_rules import Missing, RuleSpec
 from ..rule_query import (
     MISSING,
@@ -24,11 +21,16 @@ from ..rule_query import (
     place_text,
     select,
 )
-from ..yamlsafe import FastSafeLoader, SafeLoader
 from . import dockerfile
 from .base import Hit, Kind, ParseError, Rule
 from .dockervars import substitute, walk_vars
 from .stages import Dockerfile
+
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML, the careful loader and the locator are imported where a YAML file is read: the
+# Dockerfile rules that most records link need none of them.
 
 #: File extensions and the snippet language, and document format, each stands for.
 SUFFIX_LANGUAGE = {
@@ -75,6 +77,10 @@ class Documents:
         # Composed only when a finding needs its line; the data above was read safely first.
         if self.format != "yaml":
             return []
+        import yaml
+
+        from ..yamlsafe import FastSafeLoader
+
         return list(yaml.compose_all(self.text, Loader=FastSafeLoader))
 
 
@@ -86,6 +92,10 @@ def format_of(path: str) -> str | None:
 
 def parse_documents(text: str, path: str, fmt: str | None = None) -> Documents:
     """Read `text` as `fmt` (default: by the path's extension); raises ParseError."""
+    import yaml
+
+    from ..yamlsafe import SafeLoader
+
     fmt = fmt or format_of(path)
     try:
         if fmt == "yaml":
@@ -245,6 +255,8 @@ def _detail(query: Query, place: Place, value: Any) -> str:
 def _line(parsed: Documents, index: int, place: Place) -> int:
     """The line of the deepest part of `place` in document `index`."""
     if parsed.format == "yaml":
+        from ..locate import line_in
+
         nodes = parsed.nodes
         return line_in(nodes[index] if index < len(nodes) else None, place)
     # The standard library keeps no positions: follow the keys down the text, in order.

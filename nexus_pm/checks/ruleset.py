@@ -10,9 +10,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import NexusError, Problem, display_path
-from ..loader import Record, locate
+from ..loader import Record, locate, parse_yaml
 from ..record_rules import RuleSpec
-from ..yamlsafe import parse_yaml
 from .base import Rule
 from .declared import compile_rule
 from .files import read_confined

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..errors import NexusError, Problem, display_path
 from .files import read_confined
 
@@ -28,6 +26,9 @@ def site_settings(config_file: Path, root: Path | None = None) -> SiteSettings:
     if not config_file.is_file():
         return SiteSettings()
     text = read_confined(config_file, root) if root is not None else None
+    # Imported here: `validate`, which proves rules, never reads the site's settings.
+    import yaml
+
     # mkdocs.utils.yaml.get_yaml_loader() is this loader: its !ENV comes from yaml_env_tag.
     # Imported alone, which spares `match` and `check` the tenth of a second mkdocs takes.
     from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]

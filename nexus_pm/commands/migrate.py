@@ -8,7 +8,8 @@ from ..edge import err, out
 from ..errors import NexusError, Problem, display_path, one_line
 from ..loader import collect
 from ..migrate import MigrationError, migrate_file, migrate_text
-from ..yamlsafe import parse_yaml, read_text
+from ..record_files import read_text
+from ..yamlsafe import parse_yaml
 from . import existing
 
 
