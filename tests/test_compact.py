@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from html.parser import HTMLParser
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from nexus_pm.compact import compact
+
+from .compact_reference import compact_by_tags
+from .test_fuzz import FUZZ
 
 
 class _Text(HTMLParser):
@@ -94,3 +101,31 @@ def test_code_blocks_lose_only_their_white_space_spans() -> None:
 def test_a_spaces_span_with_text_stays() -> None:
     code = '<pre><span class="w"> x </span></pre>'
     assert compact(code) == code
+
+
+# Tags, text, white space and raw elements, block and inline, on one line and across lines.
+SOUP = [
+    "<p>", "</p>", "<li class=x>", "</li>", "<ul>", "</UL>", "<div>", "</div>", "<span>",
+    "<a href='y'>", "</a>", "<nav\n  class=n>", "<div\n data-x=1>", "<pre> a\n  b</pre>",
+    '<pre><span class="w">\n </span>x</pre>', "<script>\n  if (a < b) {}\n</script>",
+    "<textarea>\n t</textarea>", "<h2 id=h>", "</h2>", "<path d=1>", "<br>", "<hr>", "text",
+    "&lt;pre&gt;", "<", ">", " ", "  ", "\n", "\n    ", " \n\n  ", "\t", "\r\n", "\xa0",
+]  # fmt: skip
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(SOUP), max_size=40))
+def test_compact_gives_what_the_tag_by_tag_compactor_gives(pieces: list[str]) -> None:
+    page = "".join(pieces)
+    assert compact(page) == compact_by_tags(page)
+
+
+# Around a tag that spans lines or a raw element, each side of the white space matters.
+SIDES = ["<nav\n class=n>", "<div\n class=d>", "<pre>x</pre>", "<p>", "<span>", "</li>", "x", ""]
+GAPS = ["", " ", "\n", "  \n\t ", "\xa0"]
+
+
+def test_white_space_beside_kept_tags_goes_as_tag_by_tag() -> None:
+    for left, gap, right, tail in itertools.product(SIDES, GAPS, SIDES, ["", "\n<p>"]):
+        page = f"<ul>{gap}{left}{gap}{right}{gap}{tail}"
+        assert compact(page) == compact_by_tags(page), repr(page)

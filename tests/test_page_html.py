@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mkdocs.config import load_config
 
+from nexus_pm.html_pages import Fences
 from nexus_pm.site import build_site
 
 from .conftest import ROOT
@@ -199,3 +202,25 @@ def test_a_strict_build_still_fails_on_a_broken_link(tmp_path: Path, html: bool)
     # Each anchor the seed's checklist links to on the Rules page, reported by MkDocs itself.
     assert f"Doc file '{page}' contains a link '../rules.md#dockerfile-" in done.stderr
     assert "but the doc 'rules.md' does not contain an anchor '#dockerfile-" in done.stderr
+
+
+def _fences(tmp_path: Path, highlight: dict[str, object]) -> Fences:
+    config = {
+        "site_name": "x",
+        "markdown_extensions": [{"pymdownx.highlight": highlight}, "pymdownx.superfences"],
+    }
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    (tmp_path / "mkdocs.yml").write_text(json.dumps(config), encoding="utf-8")
+    return Fences(load_config(str(tmp_path / "mkdocs.yml")))
+
+
+def test_the_same_code_is_highlighted_once_unless_its_lines_get_ids(tmp_path: Path) -> None:
+    fences = _fences(tmp_path, {})
+    first = fences("RUN pip install --user x\n", "dockerfile")
+    assert '<span class="k">RUN</span>' in first
+    assert fences("RUN pip install --user x\n", "dockerfile") is first
+    assert fences("RUN pip install x\n", "dockerfile") != first
+    # Line anchors are numbered by the code blocks before them: each block is its own.
+    numbered = _fences(tmp_path, {"anchor_linenums": True})
+    one, two = (numbered("x = 1\n", "python") for _ in range(2))
+    assert "__codelineno-" in one and one != two

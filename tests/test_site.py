@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from nexus_pm.compact import compact
+from nexus_pm.layout import GROUP_KINDS
 from nexus_pm.site import build_site
 
+from .compact_reference import compact_by_tags
 from .conftest import PROJECT_PARTS, ROOT
 from .fields import choices, models
 from .pagefind_index import fragments
@@ -101,6 +104,10 @@ def test_search_index_finds_the_error(site: Path) -> None:
     pages = fragments(site)
     assert "No module named uvicorn" in pages["incidents/inc-0001/"].content
     assert "Voice service down" in pages["incidents/inc-0001/"].title
+    # Every page but the lists by service, tag and severity, whose incidents are indexed.
+    assert {"", "overview/", "incidents/", "writing/", "reference/schema/"} <= set(pages)
+    assert (site / "tags/index.html").is_file() and (site / "services/index.html").is_file()
+    assert not [url for url in pages if url.split("/")[0] in GROUP_KINDS]
     # Material's index is written, as its plugin keeps the header's search box, but empty:
     # the box asks Pagefind, and indexing every page twice cost a fifth of a build.
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
@@ -244,3 +251,12 @@ def test_every_incident_page_is_under_40_kb(site: Path) -> None:
     # The compaction kept every code block's text: the seed's Dockerfile lines are all there.
     seed = (site / "incidents/inc-0001/index.html").read_text(encoding="utf-8")
     assert "pip install --user" in seed and 'class="w"' not in seed
+
+
+def test_every_page_of_a_site_is_compacted_as_tag_by_tag(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 20
+    for path in pages:
+        # A built page is compacted already; compacting it again must change it alike.
+        html = path.read_text(encoding="utf-8").replace("\n", "\n    ")
+        assert compact(html) == compact_by_tags(html), path
