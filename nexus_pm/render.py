@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -94,12 +94,16 @@ class Renderer:
         self.views: dict[str, tuple[str, dict[str, Any]]] = {}
 
     def _render(self, template: str, uri: str, **context: Any) -> str:
+        return "".join(self._stream(template, uri, **context))
+
+    def _stream(self, template: str, uri: str, **context: Any) -> Iterator[str]:
+        """The page, in the pieces Jinja renders it in: a caller may stop early."""
         start = posixpath.dirname(uri)
 
         def link(target: str) -> md.Safe:
             return md.path(relative(target, start))
 
-        return self.env.get_template(template).render(
+        return self.env.get_template(template).generate(
             link=link, image=image_uri, uri=uri, **context
         )
 
@@ -158,13 +162,18 @@ class Renderer:
     def _page(self, name: str, uri: str, context: dict[str, Any], html: bool) -> str:
         """Page `name`.md.j2; with `html`, only its front matter and heading, which give MkDocs
         its title, while its view waits in `views` for `name`.html.j2."""
-        page = self._render(f"{name}.md.j2", uri, **context)
         if not html:
-            return page
+            return self._render(f"{name}.md.j2", uri, **context)
         self.views[uri] = (f"{name}.html.j2", context)
-        at = 0 if page.startswith("# ") else page.find("\n# ") + 1
-        end = page.find("\n", at) if at or page.startswith("# ") else -1
-        return page if end < 0 else page[: end + 1]
+        # Rendered only as far as the heading: the tables below it took most of the time.
+        page = ""
+        for piece in self._stream(f"{name}.md.j2", uri, **context):
+            page += piece
+            at = 0 if page.startswith("# ") else page.find("\n# ") + 1
+            end = page.find("\n", at) if at or page.startswith("# ") else -1
+            if end >= 0:
+                return page[: end + 1]
+        return page
 
     def groups(self, records: Iterable[Record]) -> dict[str, list[Group]]:
         found: dict[str, dict[str, Group]] = defaultdict(dict)
