@@ -234,7 +234,7 @@ def each_record(
                 problems.extend(exc.problems)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # thousands are kept while `validate` reads
 class Ids:
     """What the rules that span records read of one: its file, text, id and related ids."""
 
