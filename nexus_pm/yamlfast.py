@@ -26,10 +26,10 @@ SWITCH = "NEXUS_PM_FAST_YAML"
 _ODD_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff\u2028\u2029]")
 # A tag (`!`), an anchor (`&`), an alias (`*`), or a character libyaml cannot start a value with
 # (`@`, a backtick) where a value may start: after `: `, `- `, `? `, a line break, a flow
-# indicator, or two spaces. `a *bold* word` does not match. So does a closing bracket where a
-# block value starts (`key: ]`), which libyaml refuses and rapidyaml takes for text; in a flow
-# collection (`[]`, `[a, ]`) it closes it. The character is a match's last. For RE2, which
-# finds them several times faster than Python's lookbehinds.
+# indicator, or two spaces; `a *bold* word` does not match. A closing bracket matches where a
+# block value starts (`key: ]`), which libyaml refuses and rapidyaml takes for text, but not
+# in a flow collection (`[]`, `[a, ]`), which it closes. The character is a match's last.
+# Written for RE2, which finds them several times faster than Python's lookbehinds did.
 _NODE_START = r"(?:[\n\[{,]|[\n:?\[{,-] |  )[!&*@`]|(?:\n|[\n:?-] |  )[\]}]"
 # A plain value YAML 1.1 reads as a number of base 60 (`1:30` is 90), which rapidyaml leaves as
 # text: the JSON cannot tell it from a quoted '1:30', so the YAML is searched.
