@@ -219,10 +219,11 @@ class NexusPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             self._codes.keep(env)
         return env
 
-    @event_priority(50)  # before the search plugin writes its index
+    # Ahead of other plugins' post-build steps: Pagefind indexes the pages MkDocs built.
+    @event_priority(50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._built is not None:
-            self._built.on_post_build(config)
+            self._built.on_post_build()
         try:
             if self.search_index is not None:
                 self.search_index.update(Path(config.site_dir))

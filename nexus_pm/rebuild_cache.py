@@ -148,9 +148,6 @@ class BuiltPages:
         self.changed: set[str] = set()
         self._every = True
         self._pages: set[str] = set()
-        self._order: list[str] = []
-        self._urls: dict[str, str] = {}
-        self._search: dict[str, list[Any]] = {}
         self._read: list[Page] = []
         self._tags = TagListings()
 
@@ -189,8 +186,6 @@ class BuiltPages:
         # Kept once built: a listing's page is only complete once the tags plugin filled it.
         self._read = [p for p in pages if p.file.src_uri in read]
         self._pages = {f.src_uri for f in files.documentation_pages()}
-        self._urls = {f.src_uri: f.page.url for f in files.documentation_pages() if f.page}
-        self._order = list(self._urls.values())
         titles = [(p.file.src_uri, p.title) for p in nav.pages]
         if titles != self._titles:
             self._every = True
@@ -200,32 +195,14 @@ class BuiltPages:
         """Once the plugins' `on_env` ran, before the first page is built."""
         self._tags.before_pages()
 
-    def on_post_build(self, config: MkDocsConfig) -> None:
-        """Before the search plugin writes its index: put back the entries of unbuilt pages."""
+    def on_post_build(self) -> None:
+        """Once every page is built: keep the read ones, remove the files of pages that went."""
         for page in self._read:
             self._built[page.file.src_uri] = _Built.of(page, self._digests[page.file.src_uri])
         self._read = []
         # Dirty builds leave the site folder as it is: a page that went is removed here.
         for uri in set(self._built) - self._pages:
             Path(self._built.pop(uri).dest).unlink(missing_ok=True)
-        # MkDocs' own search plugin, or Material's, which takes its place as `material/search`.
-        search = next((p for k, p in config.plugins.items() if k.split("/")[-1] == "search"), None)
-        index = getattr(search, "search_index", None)
-        entries = getattr(index, "entries", None)
-        if not isinstance(entries, list):
-            return
-        # Material merges a dirty build's entries as if one page only was built; the entries
-        # are regrouped here by page, in the order a full build adds them, instead.
-        built = set(self._order) if self._every else {self._urls[u] for u in self.changed}
-        for url in built:
-            self._search[url] = []
-        for entry in entries:
-            url = str(entry["location"]).split("#", 1)[0]
-            if url in built:
-                self._search[url].append(entry)
-        entries[:] = [e for url in self._order for e in self._search.get(url, [])]
-        if search is not None and hasattr(search, "search_index_prev"):
-            search.search_index_prev = None
 
     def forget(self) -> None:
         """After a failed build, the next one reads and builds everything."""
