@@ -42,7 +42,7 @@ def load_records(
     with _collector_paused():
         records, problems = load_all(paths, max_bytes=max_bytes, context=context, load=load)
         problems.extend(cross_record_problems(records))
-        problems.extend(_rule_problems(records, root, proofs, any_record=bool(records)))
+        problems.extend(_rule_problems(records, root, proofs))
     if problems:
         raise NexusError(problems)
     return sorted(records, key=lambda r: (r.incident.date, r.incident.id), reverse=True)
@@ -73,7 +73,7 @@ def count_valid(
             ids.append(Ids.of(record))
         problems.extend(cross_record_problems(ids))
         # With no record and no rules/ folder there is no rule to prove.
-        if prover is None and (ids or (root / "rules").is_dir()):
+        if prover is None and (root / "rules").is_dir():
             prover, bad_rules = _prover(root)
         if prover is not None:
             problems.extend([*bad_rules, *prover.problems()])
@@ -92,16 +92,12 @@ def _prover(root: Path) -> tuple[Prover, list[Problem]]:
 
 
 def _rule_problems(
-    records: Sequence[Record],
-    root: Path,
-    proofs: ByRecord[Any] | None = None,
-    *,
-    any_record: bool,
+    records: Sequence[Record], root: Path, proofs: ByRecord[Any] | None = None
 ) -> list[Problem]:
     """Shared rules that cannot be read, and linked rules that `records` do not prove."""
     # With no record and no rules/ folder there is no rule to prove: the checks, and all they
     # import, are left out.
-    if not any_record and not (root / "rules").is_dir():
+    if not records and not (root / "rules").is_dir():
         return []
     from .checks.links import record_check_problems
     from .checks.ruleset import load_shared

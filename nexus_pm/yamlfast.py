@@ -14,6 +14,7 @@ import functools
 import json
 import os
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from .limits import MAX_VALUES
@@ -168,14 +169,10 @@ def _starts_a_value(text: str, ascii: bytes | None) -> bool:
             continue
         if text[at] == "!" or text[start:at].strip(" "):
             return True
-        end = start - 1
-        while end > 0:
-            begin = text.rfind("\n", 0, end) + 1
-            raw = text[begin:end]
+        for raw in _lines_above(text, start):
             line = raw.strip(" ")
             if line and not line.startswith("#"):
                 break
-            end = begin - 1
         else:
             return True
         if "#" in line or line == "-" or line.endswith((":", " -", "[", "{", ",", "?")):
@@ -210,18 +207,23 @@ def _in_block_scalar(text: str, start: int, indent: int) -> bool:
     if indent == 0:
         return False
     first = indent
-    end = start - 1
-    while end > 0:
-        begin = text.rfind("\n", 0, end) + 1
-        raw = text[begin:end]
+    for raw in _lines_above(text, start):
         if raw.strip(" "):
             shift = len(raw) - len(raw.lstrip(" "))
             if shift < indent:
                 key = len(raw) - len(raw.lstrip(" -"))
                 return first == indent and key < indent and bool(_BLOCK_HEADER.fullmatch(raw))
             first = shift
-        end = begin - 1
     return False
+
+
+def _lines_above(text: str, start: int) -> Iterator[str]:
+    """The lines above the one that begins at `start`, the nearest first."""
+    end = start - 1
+    while end > 0:
+        begin = text.rfind("\n", 0, end) + 1
+        yield text[begin:end]
+        end = begin - 1
 
 
 def _emit(encoded: bytes) -> str | None:
